@@ -1,0 +1,55 @@
+# coursekit: `make lab` opens the course, `make test` runs every check.
+# Only Python 3.11+ is needed; the first run creates .venv and installs the kit.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install lab test lint unit notebooks doctor lock bench clean help
+
+help:
+	@echo "make lab    - set up (first time) and open JupyterLab on notebooks/00_start_here.ipynb"
+	@echo "make test   - set up (first time) and run ruff, the unit tests and every notebook"
+	@echo "make doctor - check the installation; make lock - refresh constraints.txt; make bench"
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "coursekit needs Python 3.11 or newer; set PYTHON=python3.11")'
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	@echo "Opening JupyterLab. If no browser opens, copy the http://127.0.0.1 URL printed below."
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.ip=127.0.0.1 notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
+
+doctor: $(STAMP)
+	$(BIN)/coursekit doctor
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+# Refresh the lock: a clean venv from pyproject.toml's ranges, then freeze.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade "pip>=24"
+	.lock-venv/bin/python -m pip install --quiet -e ".[test]"
+	{ echo '# Exact versions that `make install` and CI install (pip constraints).'; \
+	  echo '# Refresh: make lock   (recreates a clean venv from pyproject.toml and freezes it).'; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^-e '; } > constraints.txt
+	rm -rf .lock-venv
+	@echo "constraints.txt refreshed: run make test, then commit it."
+
+clean:
+	rm -rf $(VENV) build .pytest_tmp

@@ -1,0 +1,184 @@
+"""``coursekit doctor``: is this installation ready to teach from?
+
+Each check returns rows of (check, ok, detail, fix). The command prints a table
+and, for every failure, one line naming what is wrong and the command that fixes it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+
+REINSTALL = "make install   (or: .venv/bin/pip install -c constraints.txt -e '.[test]')"
+WIDGET_EXT = "@jupyter-widgets/jupyterlab-manager"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def check_python(minimum: tuple[int, int] = (3, 11)) -> list[Check]:
+    v = sys.version_info
+    ok = (v.major, v.minor) >= minimum
+    return [Check("python", ok, f"{v.major}.{v.minor}.{v.micro}",
+                  "" if ok else f"install Python {minimum[0]}.{minimum[1]} or newer, then: make install")]
+
+
+def _requirements(dist: str = "coursekit") -> list:
+    from packaging.requirements import Requirement
+
+    reqs = []
+    for text in metadata.requires(dist) or []:
+        req = Requirement(text)
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            continue
+        reqs.append(req)
+    return reqs
+
+
+def check_packages() -> list[Check]:
+    """Every runtime dependency of coursekit is installed at an allowed version."""
+    try:
+        reqs = _requirements()
+    except metadata.PackageNotFoundError:
+        return [Check("coursekit", False, "the kit is not installed in this Python", REINSTALL)]
+    rows = []
+    for req in reqs:
+        try:
+            version = metadata.version(req.name)
+        except metadata.PackageNotFoundError:
+            rows.append(Check(req.name, False, f"not installed (needs {req.specifier})", REINSTALL))
+            continue
+        ok = req.specifier.contains(version, prereleases=True)
+        rows.append(Check(req.name, ok, version if ok else f"{version}, needs {req.specifier}",
+                          "" if ok else REINSTALL))
+    return rows
+
+
+def _labextension_dirs():
+    from pathlib import Path
+
+    from jupyter_core.paths import jupyter_path
+
+    return [Path(p) / WIDGET_EXT for p in jupyter_path("labextensions")]
+
+
+def _disabled_extensions() -> set[str]:
+    from pathlib import Path
+
+    from jupyter_core.paths import jupyter_config_path
+
+    disabled: set[str] = set()
+    for base in jupyter_config_path():
+        cfg = Path(base) / "labconfig" / "page_config.json"
+        if cfg.is_file():
+            try:
+                data = json.loads(cfg.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            value = data.get("disabledExtensions") or {}
+            items = value.items() if isinstance(value, dict) else ((k, True) for k in value)
+            disabled |= {k for k, v in items if v}
+    return disabled
+
+
+def check_widgets() -> list[Check]:
+    """The browser half of ipywidgets is installed, enabled and matches the kernel half."""
+    from packaging.requirements import Requirement
+
+    fix = "make install   (reinstalls ipywidgets with the matching jupyterlab_widgets)"
+    try:
+        ipyw = metadata.version("ipywidgets")
+        jlw = metadata.version("jupyterlab_widgets")
+    except metadata.PackageNotFoundError as exc:
+        return [Check("widgets extension", False, f"{exc.name} is not installed", fix)]
+    needed = [Requirement(r) for r in metadata.requires("ipywidgets") or []]
+    spec = next((r.specifier for r in needed if r.name.replace("-", "_") == "jupyterlab_widgets"), None)
+    if spec is not None and not spec.contains(jlw, prereleases=True):
+        return [Check("widgets extension", False,
+                      f"jupyterlab_widgets {jlw} does not match ipywidgets {ipyw} (needs {spec})", fix)]
+    found = [d for d in _labextension_dirs() if (d / "package.json").is_file()]
+    if not found:
+        return [Check("widgets extension", False, f"{WIDGET_EXT} is not installed for JupyterLab", fix)]
+    if WIDGET_EXT in _disabled_extensions():
+        return [Check("widgets extension", False, f"{WIDGET_EXT} is disabled in JupyterLab",
+                      f".venv/bin/jupyter labextension enable {WIDGET_EXT}")]
+    ext_version = json.loads((found[0] / "package.json").read_text(encoding="utf-8")).get("version")
+    return [Check("widgets extension", True,
+                  f"ipywidgets {ipyw}, jupyterlab_widgets {jlw}, {WIDGET_EXT} {ext_version}")]
+
+
+def check_data() -> tuple[list[Check], list]:
+    """Data files against their manifest, and the size budget; also the problems found."""
+    from coursekit import manifest
+
+    problems = manifest.check()
+    n_files = len(manifest.data_files())
+    file_ok = not any(p.kind == "file" for p in problems)
+    budget_ok = not any(p.kind == "budget" for p in problems)
+    size = manifest.total_bytes()
+    rows = [
+        Check("data files", file_ok, f"{n_files} files checked against data/manifest.yml"),
+        Check("data size", budget_ok, f"{size / 1e6:.2f} MB of {manifest.BUDGET_BYTES / 1e6:.0f} MB"),
+    ]
+    return rows, problems
+
+
+def check_notebooks() -> list[Check]:
+    from coursekit.course import load_course
+    from coursekit.errors import DataError
+
+    try:
+        course = load_course()
+    except DataError as exc:
+        return [Check("course manifest", False, str(exc), "git checkout -- data/course.yml")]
+    rows = []
+    for m in course.available:
+        ok = m.path.is_file()
+        rows.append(Check(f"notebook {m.id}", ok, f"notebooks/{m.notebook}",
+                          "" if ok else f"git checkout -- notebooks/{m.notebook}"))
+    planned = len(course.modules) - len(course.available)
+    rows.append(Check("course manifest", True,
+                      f"{len(course.available)} modules available, {planned} planned"))
+    return rows
+
+
+def run() -> tuple[list[Check], list[str]]:
+    """All checks; returns the table rows and one failure line each."""
+    rows: list[Check] = []
+    failures: list[str] = []
+    rows += check_python()
+    rows += check_packages()
+    rows += check_widgets()
+    data_rows, problems = check_data()
+    rows += data_rows
+    rows += check_notebooks()
+    for r in rows:
+        if not r.ok and r.fix:
+            failures.append(f"FAIL {r.name}: {r.detail}. Fix: {r.fix}")
+    for p in problems:
+        failures.append(f"FAIL {p.what}. Fix: {p.fix}")
+    return rows, failures
+
+
+def main() -> int:
+    rows, failures = run()
+    width = max(len(r.name) for r in rows)
+    print(f"{'check'.ljust(width)}  status  detail")
+    print(f"{'-' * width}  ------  {'-' * 40}")
+    for r in rows:
+        print(f"{r.name.ljust(width)}  {'ok' if r.ok else 'FAIL':6}  {r.detail}")
+    if failures:
+        print()
+        for line in failures:
+            print(line)
+        print(f"\n{len(failures)} problem(s) found.")
+        return 1
+    print("\nAll checks passed: the kit is ready.")
+    return 0

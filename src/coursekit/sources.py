@@ -1,0 +1,208 @@
+"""The bibliography (``data/sources.yml``): load, validate, cite.
+
+Every fact in the kit's data and notebooks carries source ids that resolve here.
+
+>>> from coursekit.sources import cite
+>>> cite("nato-2016-warsaw-communique")  # doctest: +SKIP
+'NATO, "Warsaw Summit Communiqué", 2016-07-09. https://www.nato.int/...'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from coursekit.errors import DataError
+from coursekit.paths import data_file
+
+KINDS = {
+    "primary": "primary source",
+    "research": "research",
+    "news": "news report",
+    "advocacy": "advocacy or opinion",
+    "party_statement": "statement of a party to the conflict",
+    "reference": "reference work",
+}
+REQUIRED = ("id", "publisher", "title", "date", "url", "kind", "accessed")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    publisher: str
+    title: str
+    date: str | None
+    url: str
+    kind: str
+    accessed: str
+    author: str | None = None
+    via: str | None = None
+    note: str | None = None
+
+    def citation(self) -> str:
+        """One-line citation: who, title, date, kind, address."""
+        who = f"{self.author} ({self.publisher})" if self.author else self.publisher
+        date = self.date or "n.d."
+        text = f'{who}, "{self.title}", {date}. {self.url}'
+        if self.via:
+            text += f" (read via {self.via})"
+        return text + f" [{KINDS[self.kind]}; accessed {self.accessed}]"
+
+    def markdown(self) -> str:
+        who = f"{self.author} ({self.publisher})" if self.author else self.publisher
+        date = self.date or "n.d."
+        text = f"**[{self.id}]** {who}, [{self.title}]({self.url}), {date}. *{KINDS[self.kind]}*"
+        if self.via:
+            text += f"; read via [a copy]({self.via})"
+        if self.note:
+            text += f". {self.note}"
+        return text
+
+
+def _check_date(value: object, path: Path, row: str, field: str, optional: bool) -> str | None:
+    if value is None and optional:
+        return None
+    text = str(value) if value is not None else ""
+    if not DATE_RE.match(text):
+        raise DataError(
+            path,
+            f"{value!r} is not an ISO date.",
+            row=row,
+            field=field,
+            fix='write it as "YYYY-MM-DD" (or "YYYY-MM", "YYYY"), in quotes'
+            + (", or null if undated." if optional else "."),
+        )
+    return text
+
+
+def parse_sources(entries: object, path: Path) -> dict[str, Source]:
+    """Validate the parsed YAML of a bibliography and return sources by id."""
+    if entries is None:
+        return {}
+    if not isinstance(entries, list):
+        raise DataError(path, "the file must be a YAML list of sources.",
+                        fix="start each entry with '- id: ...'.")
+    out: dict[str, Source] = {}
+    for n, entry in enumerate(entries, start=1):
+        where = f"entry {n}"
+        if not isinstance(entry, dict):
+            raise DataError(path, "each entry must be a mapping.", row=where, fix="see data/README.md.")
+        sid = entry.get("id")
+        if sid:
+            where = f"entry {n} (id {sid})"
+        for field in REQUIRED:
+            if field not in entry or (entry[field] in (None, "") and field != "date"):
+                raise DataError(path, "is missing or empty.", row=where, field=field,
+                                fix=f"add '{field}:' to the entry (see data/README.md).")
+        if not ID_RE.match(str(sid)):
+            raise DataError(path, f"{sid!r} is not a valid id.", row=where, field="id",
+                            fix="use lowercase letters, digits and hyphens.")
+        if sid in out:
+            raise DataError(path, f"id {sid!r} is used twice.", row=where, field="id",
+                            fix="reuse the existing entry or rename this one.")
+        if entry["kind"] not in KINDS:
+            raise DataError(path, f"{entry['kind']!r} is not a known kind.", row=where, field="kind",
+                            fix="use one of: " + ", ".join(KINDS) + ".")
+        url = str(entry["url"])
+        if not url.startswith(("http://", "https://")):
+            raise DataError(path, f"{url!r} is not a web address.", row=where, field="url",
+                            fix="give the full http(s) address of the original.")
+        out[sid] = Source(
+            id=sid,
+            publisher=str(entry["publisher"]),
+            title=str(entry["title"]),
+            date=_check_date(entry["date"], path, where, "date", optional=True),
+            url=url,
+            kind=entry["kind"],
+            accessed=_check_date(entry["accessed"], path, where, "accessed", optional=False),
+            author=entry.get("author"),
+            via=entry.get("via"),
+            note=entry.get("note"),
+        )
+    return out
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, mtime: float) -> dict[str, Source]:
+    import yaml
+
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"line {mark.line + 1}" if mark else None
+        raise DataError(path, f"is not valid YAML ({exc}).", row=line,
+                        fix="correct the YAML syntax at that line.") from exc
+    return parse_sources(entries, path)
+
+
+def load_sources(path: str | Path | None = None) -> dict[str, Source]:
+    """All sources of the bibliography, by id (validated)."""
+    p = Path(path) if path else data_file("sources.yml")
+    if not p.is_file():
+        raise DataError(p, "the bibliography is missing.",
+                        fix="restore it with `git checkout -- data/sources.yml`.")
+    return _load(p.resolve(), p.stat().st_mtime)
+
+
+def split_ids(value: object) -> list[str]:
+    """Source ids from a list or a space/semicolon/comma separated string."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [s for s in re.split(r"[\s;,]+", value.strip()) if s]
+    if isinstance(value, Iterable):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [str(value)]
+
+
+def require_ids(
+    ids: object,
+    *,
+    path: str | Path,
+    row: int | str | None = None,
+    field: str = "source",
+    known: dict[str, Source] | None = None,
+    allow_empty: bool = False,
+) -> list[str]:
+    """Check that every id resolves in the bibliography; return the ids as a list."""
+    known = load_sources() if known is None else known
+    out = split_ids(ids)
+    if not out and not allow_empty:
+        raise DataError(path, "no source id given.", row=row, field=field,
+                        fix="add the id of a source in data/sources.yml.")
+    for sid in out:
+        if sid not in known:
+            raise DataError(path, f"unknown source id {sid!r}.", row=row, field=field,
+                            fix="add the source to data/sources.yml or correct the id.")
+    return out
+
+
+def cite(source_id: str) -> str:
+    """A one-line citation of a source by id."""
+    sources = load_sources()
+    if source_id not in sources:
+        raise KeyError(f"unknown source id {source_id!r}: add it to data/sources.yml")
+    return sources[source_id].citation()
+
+
+def render_sources(ids: Iterable[str], heading: str = "Sources"):
+    """A notebook's Sources section as Markdown (displayed in Jupyter, a str elsewhere)."""
+    sources = load_sources()
+    unique = list(dict.fromkeys(split_ids(list(ids))))
+    missing = [i for i in unique if i not in sources]
+    if missing:
+        raise KeyError(f"unknown source ids {missing}: add them to data/sources.yml")
+    lines = [f"## {heading}", ""]
+    lines += [f"- {sources[i].markdown()}" for i in sorted(unique)]
+    text = "\n".join(lines)
+    try:
+        from IPython.display import Markdown
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return text
+    return Markdown(text)

@@ -1,0 +1,21 @@
+"""Shared fixtures: a throw-away copy of the course for tests that change files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def course_copy(tmp_path, monkeypatch):
+    """A copy of data/ and notebooks/ in tmp_path, with COURSEKIT_ROOT pointing at it."""
+    root = tmp_path / "course"
+    shutil.copytree(REPO / "data", root / "data")
+    shutil.copytree(REPO / "notebooks", root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    monkeypatch.setenv("COURSEKIT_ROOT", str(root))
+    return root

@@ -1,0 +1,47 @@
+import pytest
+import yaml
+
+from coursekit.course import load_course, markdown_table, parse_course
+from coursekit.errors import DataError
+from tests.conftest import REPO
+
+
+def test_manifest_lists_the_outline_modules():
+    course = load_course()
+    assert [m.id for m in course.modules] == [f"{i:02d}" for i in range(9)]
+    assert course.module("00").available
+    for m in course.modules:
+        assert 3 <= len(m.objectives) <= 5, m.id
+        assert m.path.is_file() == m.available, f"{m.id}: status does not match the notebook"
+
+
+def _broken(mutate):
+    raw = yaml.safe_load((REPO / "data" / "course.yml").read_text(encoding="utf-8"))
+    mutate(raw)
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("mutate", "where", "field"),
+    [
+        (lambda r: r["modules"][2].pop("minutes"), "module 02", "minutes"),
+        (lambda r: r["modules"][3].update(minutes="an hour"), "module 03", "minutes"),
+        (lambda r: r["modules"][1].update(status="done"), "module 01", "status"),
+        (lambda r: r["modules"][4].update(prerequisites=["99"]), "module 04", "prerequisites"),
+        (lambda r: r["modules"][5].update(notebook="x.ipynb"), "module 05", "notebook"),
+        (lambda r: r["modules"][6].update(id="6"), "module 7", "id"),
+    ],
+)
+def test_broken_manifest_names_module_and_field(mutate, where, field):
+    with pytest.raises(DataError) as err:
+        parse_course(_broken(mutate), REPO / "data" / "course.yml")
+    msg = str(err.value)
+    assert "course.yml" in msg and where in msg and f"field '{field}'" in msg and "Fix:" in msg
+
+
+def test_readme_module_table_matches_manifest():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- modules:start -->")[1].split("<!-- modules:end -->")[0]
+    assert block.strip() == markdown_table(load_course()).strip(), (
+        "README's module table is out of date: replace it with `coursekit list --markdown`"
+    )
