@@ -1,0 +1,86 @@
+"""Performance benchmark: prints figures, asserts nothing.
+
+- the time of `import coursekit` (median of several fresh interpreters, minus bare start-up);
+- for each course notebook: execution time and the kernel's peak memory, next to a
+  baseline notebook that only imports the same libraries and draws one figure;
+- the size of data/ and the whole course's time.
+
+Run: make bench   (or .venv/bin/python benchmarks/run.py [NOTEBOOK ...])
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MEM_CELL = "import resource as _r; print('PEAK_KB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"
+BASELINE = """\
+import geopandas, matplotlib.pyplot as plt, ipywidgets, pandas, yaml
+fig, ax = plt.subplots()
+ax.plot([0, 1], [0, 1])
+plt.close(fig)
+"""
+
+
+def import_time(runs: int = 7) -> float:
+    def timed(code: str) -> float:
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        return time.perf_counter() - t
+
+    bare = statistics.median(timed("pass") for _ in range(runs))
+    kit = statistics.median(timed("import coursekit, coursekit.cli") for _ in range(runs))
+    return max(kit - bare, 0.0)
+
+
+def run_notebook(nb) -> tuple[float, float]:
+    """Execute a notebook in a fresh kernel; return (seconds, peak kernel memory in MB)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.from_dict(nb) if isinstance(nb, dict) else nb
+    nb.cells.append(nbformat.v4.new_code_cell(MEM_CELL))
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(ROOT / "notebooks")}})
+    t = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - t
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+    kb = int(text.split("PEAK_KB")[1].split()[0])
+    return seconds, kb / 1024
+
+
+def main(argv: list[str]) -> int:
+    import nbformat
+
+    os.environ.setdefault("COURSEKIT_PROGRESS_DB", str(ROOT / "build" / "bench-progress.sqlite"))
+    (ROOT / "build").mkdir(exist_ok=True)
+    from coursekit import manifest
+    from coursekit.course import load_course
+
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"import coursekit: {import_time() * 1000:.0f} ms")
+    print(f"data/: {manifest.total_bytes() / 1e6:.2f} MB ({len(manifest.data_files())} files)")
+
+    paths = [Path(a) for a in argv] or [m.path for m in load_course().available]
+    base_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BASELINE)])
+    base_s, base_mb = run_notebook(base_nb)
+    print(f"\n{'notebook':<34} {'seconds':>8} {'× base':>7} {'peak MB':>8}")
+    print(f"{'(baseline: imports + one figure)':<34} {base_s:>8.2f} {1.0:>7.2f} {base_mb:>8.0f}")
+    total = 0.0
+    for path in paths:
+        seconds, mb = run_notebook(nbformat.read(path, as_version=4))
+        total += seconds
+        print(f"{path.name:<34} {seconds:>8.2f} {seconds / base_s:>7.2f} {mb:>8.0f}")
+    print(f"\nwhole course: {total:.1f} s for {len(paths)} notebook(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,87 @@
+"""The essay the course is built around, and how the kit dates it.
+
+The essay's web page shows no date. The kit dates it from internal evidence:
+events the essay refers to as past give the earliest possible date, events it
+does not yet know of give the latest (``data/essay_dating.csv``).
+
+>>> from coursekit.essay import load_dating, dating_window
+>>> earliest, latest = dating_window(load_dating())
+>>> str(earliest), str(latest)
+('2019-04-19', '2019-05-17')
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from coursekit.errors import DataError
+from coursekit.paths import data_file
+from coursekit.sources import require_ids
+
+URL = "https://upnorth.eu/the-independence-of-belarus-is-a-matter-of-international-security/"
+SOURCE_ID = "upnorth-2019-sannikov-essay"
+AUTHOR = "Andrei Sannikov"
+TITLE = "The Independence of Belarus is a Matter of International Security"
+VENUE = "UpNorth (upnorth.eu)"
+PARAGRAPHS = 16
+BOUNDS = ("after", "before")
+COLUMNS = ("evidence", "paragraph", "date", "bound", "source")
+
+
+@dataclass(frozen=True)
+class Clue:
+    """One piece of dating evidence: the essay was written after/before ``date``."""
+
+    evidence: str
+    paragraph: int
+    date: dt.date
+    bound: str
+    source: tuple[str, ...]
+
+
+def load_dating(path: str | Path | None = None) -> list[Clue]:
+    """Load and validate ``data/essay_dating.csv``."""
+    p = Path(path) if path else data_file("essay_dating.csv")
+    with open(p, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise DataError(p, f"missing column(s) {missing}.", row=1,
+                            fix="the header must be: " + ",".join(COLUMNS))
+        clues = []
+        for line, row in enumerate(reader, start=2):
+            try:
+                date = dt.date.fromisoformat(row["date"])
+            except ValueError:
+                raise DataError(p, f"{row['date']!r} is not an ISO date.", row=line, field="date",
+                                fix="write the date as YYYY-MM-DD.") from None
+            if row["bound"] not in BOUNDS:
+                raise DataError(p, f"{row['bound']!r} is not a bound.", row=line, field="bound",
+                                fix="use 'after' (the essay knows of it) or 'before' (it does not).")
+            try:
+                para = int(row["paragraph"])
+            except ValueError:
+                para = 0
+            if not 1 <= para <= PARAGRAPHS:
+                raise DataError(p, f"{row['paragraph']!r} is not a paragraph number.", row=line,
+                                field="paragraph", fix=f"use 1–{PARAGRAPHS}.")
+            ids = require_ids(row["source"], path=p, row=line)
+            clues.append(Clue(row["evidence"].strip(), para, date, row["bound"], tuple(ids)))
+    return clues
+
+
+def dating_window(clues: list[Clue]) -> tuple[dt.date | None, dt.date | None]:
+    """The window the evidence allows: (latest 'after' date, earliest 'before' date).
+
+    Raises ValueError when the clues contradict each other (the window is empty).
+    """
+    after = [c.date for c in clues if c.bound == "after"]
+    before = [c.date for c in clues if c.bound == "before"]
+    earliest = max(after) if after else None
+    latest = min(before) if before else None
+    if earliest and latest and earliest > latest:
+        raise ValueError(f"the clues contradict each other: after {earliest} but before {latest}")
+    return earliest, latest
