@@ -1,0 +1,83 @@
+"""Quizzes: ``quiz.show("00")`` shows module 00's questions in a notebook.
+
+The pieces, each usable on its own:
+
+- :mod:`coursekit.quiz.model`: question types and checking (pure Python);
+- :mod:`coursekit.quiz.bank`: YAML banks and their separate answer keys;
+- :mod:`coursekit.quiz.store`: the SQLite progress store;
+- :mod:`coursekit.quiz.widgets`: the accessible widgets (imported only when shown).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["show", "QuizView"]
+
+
+class QuizView:
+    """A displayed bank (or one question) with its score summary."""
+
+    def __init__(self, bank, questions, store) -> None:
+        import ipywidgets as w
+
+        from coursekit.quiz.widgets import QuestionWidget, SummaryWidget, md
+
+        self.bank = bank
+        self.store = store
+        self.summary = SummaryWidget()
+        self.widgets = [
+            QuestionWidget(q, bank.key(q.id), module=bank.module, mode=bank.mode, store=store,
+                           on_result=lambda _w: self._update())
+            for q in questions
+        ]
+        mode = ("Answers are recorded for your instructor; you will not see whether they are right."
+                if bank.mode == "assessed" else "You get feedback as soon as you submit.")
+        header = w.HTML(f"<h3 style='margin:0.3em 0'>Check your understanding: {md(bank.title)[3:-4]}</h3>"
+                        f"<p style='margin:0'>{mode}</p>")
+        self.box = w.VBox([header, *self.widgets, self.summary])
+        self._update()
+
+    def _update(self) -> None:
+        graded = [x for x in self.widgets if x._q.graded]
+        answered = [x for x in graded if x.result is not None]
+        total = sum(x._q.points for x in graded)
+        if self.bank.mode == "assessed":
+            text = f"{len(answered)} of {len(graded)} questions answered and recorded."
+        else:
+            score = sum(x.result.score or 0 for x in answered)
+            text = (f"Score so far: {score:g} of {total:g} points; "
+                    f"{len(answered)} of {len(graded)} questions answered.")
+        reflections = [x for x in self.widgets if not x._q.graded]
+        if reflections:
+            done = sum(1 for x in reflections if x.result is not None)
+            text += f" Reflections recorded: {done} of {len(reflections)}."
+        self.summary.summary_html = f"<strong>{self.bank.title}</strong>: {text}"
+
+    @property
+    def score(self) -> float:
+        return sum(x.result.score or 0 for x in self.widgets if x.result is not None)
+
+    def _repr_mimebundle_(self, **kwargs: Any):
+        from coursekit.quiz.widgets import static_html
+
+        bundle = self.box._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["text/html"] = (f"<h3>Check your understanding: {self.bank.title}</h3>"
+                             + "".join(static_html(x._q) for x in self.widgets))
+        data["text/plain"] = f"Quiz: {self.bank.title} ({len(self.widgets)} questions; run in Jupyter to answer)"
+        return bundle
+
+
+def show(target: str, *, store=None) -> QuizView:
+    """Show a module's quiz (``"00"``) or one question (``"00/q-cells"``).
+
+    The returned view displays itself when it is the last value of a cell.
+    """
+    from coursekit.quiz.bank import bank_path, load_bank
+    from coursekit.quiz.store import ProgressStore
+
+    module, _, qid = target.partition("/")
+    bank = load_bank(bank_path(module))
+    questions = [bank.question(qid)] if qid else list(bank.questions)
+    return QuizView(bank, questions, store or ProgressStore())

@@ -1,0 +1,306 @@
+"""Quiz banks: questions in ``data/quizzes/<module>.yml``, keys in ``data/quizzes/keys/<module>.yml``.
+
+Keys live apart from the questions so that an assessed bank can be released to
+students without its key. Both files are validated against a schema (pydantic)
+and against each other; a broken bank fails with a :class:`~coursekit.errors.DataError`
+that names the file, the question id, the field and what is expected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from coursekit.errors import DataError
+from coursekit.paths import data_file
+from coursekit.quiz.model import GRADED, Key, Option, Question
+
+BANK_SCHEMA = "coursekit-quiz/1"
+KEY_SCHEMA = "coursekit-quiz-key/1"
+MODES = ("formative", "assessed")
+ID = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OptionModel(_Strict):
+    id: ID
+    text: str = Field(min_length=1)
+
+
+class QuestionModel(_Strict):
+    id: ID
+    type: Literal["single_choice", "multiple_select", "true_false", "numeric", "ordering",
+                  "categorise", "text"]
+    prompt: str = Field(min_length=1)
+    points: float = Field(default=1.0, ge=0, le=100)
+    hint: str | None = None
+    options: list[OptionModel] = []
+    items: list[OptionModel] = []
+    categories: list[OptionModel] = []
+    unit: str | None = None
+    min_words: int = Field(default=0, ge=0, le=500)
+    sources: list[str] = []
+
+
+class BankModel(_Strict):
+    schema_: Literal["coursekit-quiz/1"] = Field(alias="schema")
+    module: str = Field(pattern=r"^\d{2}$")
+    title: str = Field(min_length=1)
+    mode: Literal["formative", "assessed"] = "formative"
+    questions: list[QuestionModel] = Field(min_length=1)
+
+
+class KeyModel(_Strict):
+    correct: Any = None
+    feedback: dict[str, str] = {}
+    explanation: str = ""
+    tolerance: dict[Literal["abs", "rel"], float] | None = None
+
+    @field_validator("feedback", mode="before")
+    @classmethod
+    def _str_keys(cls, value):
+        return {str(k).lower() if isinstance(k, bool) else str(k): v for k, v in (value or {}).items()}
+
+
+class KeyFileModel(_Strict):
+    schema_: Literal["coursekit-quiz-key/1"] = Field(alias="schema")
+    module: str = Field(pattern=r"^\d{2}$")
+    keys: dict[str, KeyModel]
+
+
+@dataclass(frozen=True)
+class Bank:
+    module: str
+    title: str
+    mode: str
+    questions: tuple[Question, ...]
+    keys: dict[str, Key] | None  # None when the key file is absent (a student release)
+    path: Path
+
+    def question(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(f"no question {qid!r} in {self.path.name}")
+
+    def key(self, qid: str) -> Key | None:
+        return None if self.keys is None else self.keys.get(qid)
+
+    @property
+    def max_points(self) -> float:
+        return sum(q.points for q in self.questions if q.graded)
+
+
+def _yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(path, f"is not valid YAML ({getattr(exc, 'problem', exc)}).",
+                        row=f"line {mark.line + 1}" if mark else None,
+                        fix="correct the YAML at that line (quote text that contains ': ').") from exc
+
+
+def _raise_validation(path: Path, exc: ValidationError, raw: Any, list_key: str) -> None:
+    err = exc.errors()[0]
+    loc = list(err["loc"])
+    where = None
+    if len(loc) >= 2 and loc[0] == list_key:
+        if isinstance(loc[1], int):
+            items = raw.get(list_key) or []
+            qid = items[loc[1]].get("id") if loc[1] < len(items) and isinstance(items[loc[1]], dict) else None
+            where = f"question {qid}" if qid else f"question {loc[1] + 1}"
+        else:
+            where = f"question {loc[1]}"
+        loc = loc[2:]
+    field = ".".join(str(x) for x in loc if x not in ("schema_",)) or None
+    if field is None and err["loc"] and err["loc"][0] == "schema_":
+        field = "schema"
+    expected = err["msg"]
+    fix = {
+        "missing": "add the field.",
+        "extra_forbidden": "remove the field or correct its spelling (see data/quizzes/README.md).",
+        "literal_error": f"use one of the allowed values ({err.get('ctx', {}).get('expected', '')}).",
+    }.get(err["type"], "see data/quizzes/README.md for the format.")
+    raise DataError(path, expected + ".", row=where, field=field, fix=fix) from None
+
+
+def key_path_for(bank_path: Path) -> Path:
+    return bank_path.parent / "keys" / bank_path.name
+
+
+def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None) -> Bank:
+    """Load and validate a bank and (when present) its key file.
+
+    ``keys=True`` requires the key file, ``False`` ignores it, ``None`` uses it if present.
+    """
+    from coursekit.sources import load_sources
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(path, "the quiz bank does not exist.", fix="check the module id (coursekit list).")
+    raw = _yaml(path)
+    if not isinstance(raw, dict):
+        raise DataError(path, "a bank must be a mapping with schema, module, title and questions.",
+                        fix="see data/quizzes/README.md.")
+    try:
+        bank = BankModel.model_validate(raw)
+    except ValidationError as exc:
+        _raise_validation(path, exc, raw, "questions")
+    known_sources = load_sources() if known_sources is None else known_sources
+    questions = []
+    seen: set[str] = set()
+    for qm in bank.questions:
+        where = f"question {qm.id}"
+        if qm.id in seen:
+            raise DataError(path, f"id {qm.id!r} is used twice.", row=where, field="id",
+                            fix="give every question its own stable id.")
+        seen.add(qm.id)
+        _check_shape(path, where, qm)
+        for sid in qm.sources:
+            if sid not in known_sources:
+                raise DataError(path, f"unknown source id {sid!r}.", row=where, field="sources",
+                                fix="add the source to data/sources.yml or correct the id.")
+        questions.append(Question(
+            id=qm.id, type=qm.type, prompt=qm.prompt.strip(), points=qm.points, hint=qm.hint,
+            options=tuple(Option(o.id, o.text) for o in qm.options),
+            items=tuple(Option(o.id, o.text) for o in qm.items),
+            categories=tuple(Option(o.id, o.text) for o in qm.categories),
+            unit=qm.unit, min_words=qm.min_words, sources=tuple(qm.sources)))
+    kpath = key_path_for(path)
+    key_map = None
+    if keys is True or (keys is None and kpath.is_file()):
+        key_map = load_keys(kpath, questions, bank.module)
+    return Bank(bank.module, bank.title, bank.mode, tuple(questions), key_map, path)
+
+
+def _check_shape(path: Path, where: str, q: QuestionModel) -> None:
+    def need(field: str, ok: bool, what: str) -> None:
+        if not ok:
+            raise DataError(path, f"a {q.type} question needs {what}.", row=where, field=field,
+                            fix=f"add '{field}:' with {what}.")
+
+    if q.type in ("single_choice", "multiple_select"):
+        need("options", len(q.options) >= 2, "at least two options")
+    if q.type in ("ordering", "categorise"):
+        need("items", len(q.items) >= 2, "at least two items")
+    if q.type == "categorise":
+        need("categories", len(q.categories) >= 2, "at least two categories")
+    for pool in ("options", "items", "categories"):
+        ids = [o.id for o in getattr(q, pool)]
+        if len(ids) != len(set(ids)):
+            raise DataError(path, "ids must be unique within the list.", row=where, field=pool,
+                            fix="give each entry its own id.")
+
+
+def load_keys(path: Path, questions: list[Question], module: str) -> dict[str, Key]:
+    """Load a key file and check it against its questions."""
+    if not path.is_file():
+        raise DataError(path, "the key file is missing.",
+                        fix="restore it from the instructor's copy of data/quizzes/keys/.")
+    raw = _yaml(path)
+    if not isinstance(raw, dict):
+        raise DataError(path, "a key file must be a mapping with schema, module and keys.",
+                        fix="see data/quizzes/README.md.")
+    try:
+        model = KeyFileModel.model_validate(raw)
+    except ValidationError as exc:
+        _raise_validation(path, exc, raw, "keys")
+    if model.module != module:
+        raise DataError(path, f"module {model.module!r} does not match the bank's {module!r}.",
+                        field="module", fix="use the bank's module id.")
+    by_id = {q.id: q for q in questions}
+    for qid in model.keys:
+        if qid not in by_id:
+            raise DataError(path, "no question with this id in the bank.", row=f"question {qid}",
+                            fix="correct the id or delete the stale key.")
+    out: dict[str, Key] = {}
+    for q in questions:
+        km = model.keys.get(q.id)
+        if km is None:
+            if q.type in GRADED:
+                raise DataError(path, "a graded question has no key.", row=f"question {q.id}",
+                                fix=f"add a key for {q.id} under 'keys:'.")
+            continue
+        out[q.id] = _key(path, q, km)
+    return out
+
+
+def _key(path: Path, q: Question, km: KeyModel) -> Key:
+    where = f"question {q.id}"
+
+    def bad(field: str, message: str, fix: str) -> DataError:
+        return DataError(path, message, row=where, field=field, fix=fix)
+
+    opt = [o.id for o in q.options]
+    items = [i.id for i in q.items]
+    cats = [c.id for c in q.categories]
+    c = km.correct
+    if q.type == "single_choice" and c not in opt:
+        raise bad("correct", f"{c!r} is not an option id.", f"use one of {opt}.")
+    if q.type == "multiple_select":
+        if not isinstance(c, list) or not c or any(x not in opt for x in c):
+            raise bad("correct", f"{c!r} should be a non-empty list of option ids.", f"choose from {opt}.")
+    if q.type == "true_false" and not isinstance(c, bool):
+        raise bad("correct", f"{c!r} should be true or false.", "write true or false (no quotes).")
+    if q.type == "numeric":
+        if isinstance(c, bool) or not isinstance(c, int | float):
+            raise bad("correct", f"{c!r} should be a number.", "write the value as a number.")
+        if not km.tolerance or len(km.tolerance) != 1 or min(km.tolerance.values()) < 0:
+            raise bad("tolerance", "a numeric key needs exactly one non-negative tolerance.",
+                      "write e.g. 'tolerance: {abs: 5}' or 'tolerance: {rel: 0.05}'.")
+    if q.type == "ordering" and (not isinstance(c, list) or sorted(map(str, c)) != sorted(items)):
+        raise bad("correct", "should list every item id once, in the right order.", f"use {items}.")
+    if q.type == "categorise":
+        if not isinstance(c, dict) or sorted(c) != sorted(items) or any(v not in cats for v in c.values()):
+            raise bad("correct", "should map every item id to a category id.",
+                      f"items {items}, categories {cats}.")
+    allowed = {
+        "single_choice": opt, "multiple_select": opt, "true_false": ["true", "false"],
+        "numeric": ["low", "high", "right"], "ordering": items, "categorise": items, "text": [],
+    }[q.type]
+    stray = [k for k in km.feedback if k not in allowed]
+    if stray:
+        raise bad("feedback", f"feedback for unknown id(s) {stray}.", f"use ids from {allowed}.")
+    if q.type in GRADED and not km.explanation.strip():
+        raise bad("explanation", "every graded question needs an explanation.",
+                  "say why the answer is right, shown after answering.")
+    tol = km.tolerance or {}
+    return Key(correct=c, feedback=dict(km.feedback), explanation=km.explanation.strip(),
+               tolerance_abs=tol.get("abs"), tolerance_rel=tol.get("rel"))
+
+
+def bank_path(module: str) -> Path:
+    return data_file(f"quizzes/{module}.yml")
+
+
+def bank_paths() -> list[Path]:
+    return sorted(data_file("quizzes").glob("*.yml"))
+
+
+def simulate(bank: Bank) -> list[tuple[Question, object]]:
+    """Answer every graded question with its own key; return (question, result) pairs.
+
+    Every result should be full marks: one that is not shows a key that contradicts its
+    question (or a checker that disagrees with the key format).
+    """
+    from coursekit.quiz.model import check, full_marks_answer
+
+    if bank.keys is None:
+        raise DataError(key_path_for(bank.path), "simulate needs the key file.",
+                        fix="run it where the instructor's keys are (data/quizzes/keys/).")
+    out = []
+    for q in bank.questions:
+        if not q.graded:
+            continue
+        key = bank.key(q.id)
+        out.append((q, check(q, key, full_marks_answer(q, key))))
+    return out

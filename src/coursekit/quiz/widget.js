@@ -1,0 +1,149 @@
+// coursekit quiz question: an accessible form rendered from public question data.
+// The answer key never reaches this code: Python checks answers and sends back feedback.
+let counter = 0;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "html") node.innerHTML = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c) node.append(c);
+  return node;
+}
+
+function render({ model, el: host }) {
+  const uid = `ck-q-${++counter}-${Math.random().toString(36).slice(2, 7)}`;
+  host.classList.add("coursekit-quiz");
+  const root = el("div", { class: "ck-question" });
+  host.append(root);
+  // A live region that persists across updates, so screen readers announce feedback.
+  const live = el("div", { class: "ck-feedback", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+  const hintBox = el("div", { class: "ck-hint", "aria-live": "polite" });
+  const notice = el("div", { class: "ck-notice", role: "alert" });
+
+  function setValue(v) {
+    model.set("value", v);
+    model.save_changes();
+  }
+
+  function build() {
+    const q = model.get("question");
+    const locked = model.get("locked");
+    root.replaceChildren();
+    const form = el("form", { class: "ck-form", novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); } });
+    const fs = el("fieldset", { class: "ck-fieldset", "aria-describedby": `${uid}-fb` });
+    const legend = el("legend", { class: "ck-prompt", id: `${uid}-legend` });
+    legend.append(el("span", { class: "ck-points", text: q.points ? `${q.points} pt${q.points === 1 ? "" : "s"} · ` : "" }));
+    legend.append(el("span", { html: q.prompt_html }));
+    fs.append(legend);
+    const value = model.get("value");
+    const body = el("div", { class: "ck-body" });
+    if (q.type === "single_choice" || q.type === "true_false" || q.type === "multiple_select") {
+      const multi = q.type === "multiple_select";
+      const opts = q.type === "true_false" ? [{ id: "true", text: "True" }, { id: "false", text: "False" }] : q.options;
+      const chosen = multi ? new Set(value || []) : (value === null || value === undefined ? null : String(value));
+      if (multi) body.append(el("p", { class: "ck-instruction", text: "Tick every option that applies." }));
+      for (const o of opts) {
+        const id = `${uid}-${o.id}`;
+        const input = el("input", {
+          type: multi ? "checkbox" : "radio", name: `${uid}-choice`, id, value: o.id,
+          checked: multi ? chosen.has(o.id) : chosen === o.id, disabled: locked,
+          onchange: () => {
+            if (multi) {
+              const picked = [...body.querySelectorAll("input:checked")].map((i) => i.value);
+              setValue(picked);
+            } else setValue(q.type === "true_false" ? o.id === "true" : o.id);
+          },
+        });
+        body.append(el("div", { class: "ck-option" }, input, el("label", { for: id, html: o.text_html || o.text })));
+      }
+    } else if (q.type === "numeric") {
+      const id = `${uid}-num`;
+      body.append(el("label", { for: id, text: `Your answer${q.unit ? ` (in ${q.unit})` : ""}` }));
+      body.append(el("input", {
+        type: "text", inputmode: "decimal", id, class: "ck-number", value: value ?? "", disabled: locked,
+        oninput: (e) => setValue(e.target.value),
+      }));
+      if (q.unit) body.append(el("span", { class: "ck-unit", "aria-hidden": "true", text: ` ${q.unit}` }));
+    } else if (q.type === "ordering") {
+      const order = Array.isArray(value) && value.length ? value : q.items.map((i) => i.id);
+      if (!Array.isArray(value) || !value.length) queueMicrotask(() => setValue(order));
+      body.append(el("p", { class: "ck-instruction", text: "Use the Up and Down buttons to put the items in order (first at the top)." }));
+      const list = el("ol", { class: "ck-order" });
+      const text = Object.fromEntries(q.items.map((i) => [i.id, i.text]));
+      order.forEach((itemId, n) => {
+        const move = (d) => {
+          const next = [...order];
+          [next[n], next[n + d]] = [next[n + d], next[n]];
+          setValue(next);
+          hintBox.textContent = `${text[itemId]} moved to position ${n + d + 1}.`;
+          requestAnimationFrame(() => {
+            const btn = root.querySelector(`[data-move="${itemId}:${d}"]`) || root.querySelector(`[data-move^="${itemId}:"]`);
+            if (btn) btn.focus();
+          });
+        };
+        list.append(el("li", { class: "ck-order-item" },
+          el("span", { class: "ck-order-text", text: text[itemId] }),
+          el("button", { type: "button", class: "ck-move", "data-move": `${itemId}:-1`, "aria-label": `Move ${text[itemId]} up`, disabled: locked || n === 0, onclick: () => move(-1), text: "▲ Up" }),
+          el("button", { type: "button", class: "ck-move", "data-move": `${itemId}:1`, "aria-label": `Move ${text[itemId]} down`, disabled: locked || n === order.length - 1, onclick: () => move(1), text: "▼ Down" })));
+      });
+      body.append(list);
+    } else if (q.type === "categorise") {
+      const current = value && typeof value === "object" ? { ...value } : {};
+      body.append(el("p", { class: "ck-instruction", text: "Choose a category for each item." }));
+      const table = el("div", { class: "ck-cat" });
+      for (const item of q.items) {
+        const id = `${uid}-cat-${item.id}`;
+        const select = el("select", {
+          id, disabled: locked,
+          onchange: (e) => { current[item.id] = e.target.value; setValue({ ...current }); },
+        }, el("option", { value: "", text: "choose…" }));
+        for (const c of q.categories) select.append(el("option", { value: c.id, text: c.text, selected: current[item.id] === c.id }));
+        table.append(el("div", { class: "ck-cat-row" }, el("label", { for: id, html: item.text_html || item.text }), select));
+      }
+      body.append(table);
+    } else if (q.type === "text") {
+      const id = `${uid}-text`;
+      body.append(el("label", { for: id, text: q.min_words ? `Your answer (at least ${q.min_words} words)` : "Your answer" }));
+      body.append(el("textarea", { id, rows: 4, class: "ck-text", disabled: locked, oninput: (e) => setValue(e.target.value) }, document.createTextNode(value ?? "")));
+    }
+    fs.append(body);
+    form.append(fs);
+    const bar = el("div", { class: "ck-buttons" });
+    bar.append(el("button", { type: "submit", class: "ck-submit", disabled: locked, text: "Submit" }));
+    bar.append(el("button", { type: "button", class: "ck-retry", disabled: !locked, onclick: () => model.send({ event: "retry" }), text: "Try again" }));
+    if (q.has_hint) bar.append(el("button", { type: "button", class: "ck-hint-btn", onclick: () => model.send({ event: "hint" }), text: "Hint" }));
+    form.append(bar);
+    root.append(form, hintBox, live, notice);
+    live.id = `${uid}-fb`;
+  }
+
+  function submit() {
+    model.send({ event: "submit" });
+  }
+
+  function showFeedback() {
+    live.innerHTML = model.get("feedback_html") || "";
+  }
+  function showHint() {
+    const h = model.get("hint_html");
+    if (h) hintBox.innerHTML = h;
+  }
+
+  build();
+  showFeedback();
+  showHint();
+  notice.textContent = model.get("notice") || "";
+  model.on("change:question", build);
+  model.on("change:locked", () => { const f = document.activeElement; build(); if (f && f.classList && f.classList.contains("ck-submit")) root.querySelector(".ck-retry")?.focus(); });
+  model.on("change:value", () => { if (model.get("question").type === "ordering") build(); });
+  model.on("change:feedback_html", showFeedback);
+  model.on("change:hint_html", showHint);
+  model.on("change:notice", () => { notice.textContent = model.get("notice") || ""; });
+}
+
+export default { render };

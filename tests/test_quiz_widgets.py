@@ -1,0 +1,122 @@
+"""Headless widget tests: set values and click from Python, check feedback and stored rows."""
+
+import json
+
+import pytest
+
+from coursekit import quiz
+from coursekit.quiz.bank import bank_path, load_bank
+from coursekit.quiz.store import ProgressStore
+from coursekit.quiz.widgets import QuestionWidget
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSEKIT_LEARNER", "tester")
+    return ProgressStore(tmp_path / "progress.sqlite")
+
+
+def widget(store, qid, mode="formative"):
+    bank = load_bank(bank_path("00"))
+    return QuestionWidget(bank.question(qid), bank.key(qid), module="00", mode=mode, store=store)
+
+
+def test_wrong_then_right_answer_gives_feedback_and_rows(store):
+    w = widget(store, "run-cell")
+    w.value = "b"
+    w.send_state()
+    w._handle_msg(w, {"event": "submit"}, [])  # what the browser's Submit button sends
+    assert "Not correct" in w.feedback_html and "does not run code" in w.feedback_html
+    assert "Why:" not in w.feedback_html  # the explanation is earned, not given away
+    assert w.locked
+    w._handle_msg(w, {"event": "retry"}, [])
+    assert not w.locked and w.feedback_html == ""
+    w.value = "a"
+    w.submit()
+    assert "✓ Correct (1 of 1 points)" in w.feedback_html and "Why:" in w.feedback_html
+    rows = store.events()
+    assert [(r.question_id, r.answer, r.score, r.learner) for r in rows] == [
+        ("run-cell", "b", 0.0, "tester"), ("run-cell", "a", 1.0, "tester")]
+    assert rows[0].question_hash == load_bank(bank_path("00")).question("run-cell").digest()
+
+
+def test_empty_answer_gives_a_message_and_stores_nothing(store):
+    w = widget(store, "dating-window")
+    w.value = "about a month"
+    w.submit()
+    assert "not a number" in w.feedback_html and not w.locked
+    assert store.events() == []
+
+
+def test_hint_and_partial_feedback(store):
+    w = widget(store, "claim-kinds")
+    w.show_hint()
+    assert "No hint" in w.hint_html
+    w.value = {"rasmussen": "attributed", "nato": "fact", "merge": "value", "support": "value"}
+    w.submit()
+    assert "Partly correct" in w.feedback_html and "3 of 4 items" in w.feedback_html
+    assert "can only be judged later" in w.feedback_html  # per-item feedback on the wrong one
+
+
+def test_progress_survives_a_restart(store):
+    w = widget(store, "dating-order")
+    w.value = ["rasmussen", "address", "essay", "turchynov"]
+    w.submit()
+    again = widget(store, "dating-order")  # a new kernel: a new widget on the same store
+    assert again.value == ["rasmussen", "address", "essay", "turchynov"]
+    assert again.locked and "Correct" in again.feedback_html
+
+
+def test_an_edited_question_is_not_silently_restored(store):
+    w = widget(store, "run-cell")
+    w.value = "a"
+    w.submit()
+    store.append(module="00", question_id="run-cell", question_hash="old-version", key_hash=None,
+                 mode="formative", answer="a", score=1, max_score=1)
+    again = widget(store, "run-cell")
+    assert "changed since you last answered" in again.notice and again.value is None
+
+
+def test_the_key_is_in_no_synced_state(store):
+    view = quiz.show("00", store=store)
+    bank = load_bank(bank_path("00"))
+    checked = 0
+    for w in view.widgets:
+        key = bank.key(w._q.id)
+        if key is None:
+            continue
+        state = {k: v for k, v in w.get_state().items() if k not in ("_esm", "_css")}
+        text = json.dumps(state, ensure_ascii=False)
+        assert "correct" not in state["question"] and "explanation" not in state["question"]
+        assert key.explanation[:40] not in text
+        for message in key.feedback.values():
+            assert message[:30] not in text
+        if isinstance(key.correct, list | dict):
+            assert json.dumps(key.correct, ensure_ascii=False) not in text
+        checked += 1
+    assert checked == 7
+    summary = json.dumps(view.summary.get_state())
+    assert "Shift+Enter runs" not in summary
+
+
+def test_assessed_mode_records_without_correctness(store):
+    w = widget(store, "run-cell", mode="assessed")
+    w.value = "b"
+    w.submit()
+    assert "Recorded" in w.feedback_html and "Not correct" not in w.feedback_html
+    row = store.events()[-1]
+    assert row.mode == "assessed" and row.score is None and row.key_hash is None
+
+
+def test_summary_updates_and_static_fallback(store):
+    view = quiz.show("00", store=store)
+    assert "0 of 6 points" in view.summary.summary_html
+    run_cell = next(w for w in view.widgets if w._q.id == "run-cell")
+    run_cell.value = "a"
+    run_cell.submit()
+    assert "1 of 6 points; 1 of 6 questions answered" in view.summary.summary_html
+    bundle = view._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert "Press Shift+Enter" in data["text/html"] and "Run this notebook in Jupyter" in data["text/html"]
+    assert "Why" not in data["text/html"]
