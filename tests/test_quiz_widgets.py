@@ -16,6 +16,11 @@ def store(tmp_path, monkeypatch):
     return ProgressStore(tmp_path / "progress.sqlite")
 
 
+def browser_sends(w, event):
+    """Deliver a message exactly as the browser's button does: a comm 'custom' message."""
+    w._handle_msg({"content": {"data": {"method": "custom", "content": {"event": event}}}, "buffers": []})
+
+
 def widget(store, qid, mode="formative"):
     bank = load_bank(bank_path("00"))
     return QuestionWidget(bank.question(qid), bank.key(qid), module="00", mode=mode, store=store)
@@ -25,11 +30,11 @@ def test_wrong_then_right_answer_gives_feedback_and_rows(store):
     w = widget(store, "run-cell")
     w.value = "b"
     w.send_state()
-    w._handle_msg(w, {"event": "submit"}, [])  # what the browser's Submit button sends
+    browser_sends(w, "submit")
     assert "Not correct" in w.feedback_html and "does not run code" in w.feedback_html
     assert "Why:" not in w.feedback_html  # the explanation is earned, not given away
     assert w.locked
-    w._handle_msg(w, {"event": "retry"}, [])
+    browser_sends(w, "retry")
     assert not w.locked and w.feedback_html == ""
     w.value = "a"
     w.submit()
@@ -50,7 +55,7 @@ def test_empty_answer_gives_a_message_and_stores_nothing(store):
 
 def test_hint_and_partial_feedback(store):
     w = widget(store, "claim-kinds")
-    w.show_hint()
+    browser_sends(w, "hint")
     assert "No hint" in w.hint_html
     w.value = {"rasmussen": "attributed", "nato": "fact", "merge": "value", "support": "value"}
     w.submit()

@@ -70,7 +70,7 @@ def feedback_html(result: Result, *, attempts: int, sources_md: str = "") -> str
         parts = f"<ul class='ck-parts'>{items}</ul>"
     explain = ""
     if result.explanation and (result.correct or attempts >= EXPLAIN_AFTER):
-        explain = f"<div class='ck-explanation'><strong>Why:</strong> {md(result.explanation)}</div>"
+        explain = f"<div class='ck-explanation'><strong>Why:</strong> {_inline(result.explanation)}</div>"
         if sources_md:
             explain += f"<div class='ck-sources'>{md(sources_md)}</div>"
     elif result.explanation and result.score is not None and not result.correct:
@@ -104,7 +104,7 @@ class QuestionWidget(anywidget.AnyWidget):
         self._attempts = 0
         self._on_result = on_result
         self.result: Result | None = None
-        self.on_msg(self._handle_msg)
+        self.on_msg(self._on_custom_msg)
         if restore:
             self._restore()
 
@@ -130,7 +130,7 @@ class QuestionWidget(anywidget.AnyWidget):
     def show_hint(self) -> None:
         self.hint_html = f"<strong>Hint:</strong> {md(self._q.hint)}" if self._q.hint else "No hint for this one."
 
-    def _handle_msg(self, _widget, content, _buffers) -> None:
+    def _on_custom_msg(self, _widget, content, _buffers) -> None:
         event = content.get("event") if isinstance(content, dict) else None
         if event == "submit":
             self.submit()
