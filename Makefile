@@ -26,7 +26,8 @@ install: $(STAMP)
 
 lab: $(STAMP)
 	@echo "Opening JupyterLab. If no browser opens, copy the http://127.0.0.1 URL printed below."
-	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.ip=127.0.0.1 notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 test: $(STAMP)
 	$(BIN)/ruff check .
