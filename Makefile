@@ -15,11 +15,13 @@ help:
 	@echo "make test   - set up (first time) and run ruff, the unit tests and every notebook"
 	@echo "make doctor - check the installation; make lock - refresh constraints.txt; make bench"
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "coursekit needs Python 3.11 or newer; set PYTHON=python3.11")'
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund; \
+	  else echo "npm not found: the accessibility scan (axe-core) will be skipped"; fi
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -31,8 +33,10 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --ignore=tests/browser tests
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
+	@echo "Browser tests (JupyterLab in Chromium; skipped with a notice when Chromium is absent):"
+	$(BIN)/python -m pytest -v -rs tests/browser
 
 doctor: $(STAMP)
 	$(BIN)/coursekit doctor
