@@ -103,6 +103,7 @@ def test_a_disabled_widgets_extension_is_caught(broken_lab, page):
 def test_accessibility_scan_of_start_here(lab, page):
     open_and_run_all(page, lab.notebook_url("00_start_here.ipynb"))
     assert_course_page_ok(page, "00")
+    assert page.evaluate("(ours) => document.querySelectorAll(ours).length", OURS) > 7
     page.add_script_tag(path=str(AXE))
     results = page.evaluate(
         """async (ours) => {
