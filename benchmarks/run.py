@@ -19,6 +19,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RATIO_BUDGET = 1.5  # each module within 1.5x the baseline notebook's time
+MEM_BUDGET_MB = 400  # peak kernel memory (Binder gives 1-2 GB per user)
+COURSE_BUDGET_S = 60.0
 MEM_CELL = "import resource as _r; print('PEAK_KB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"
 BASELINE = """\
 import geopandas, matplotlib.pyplot as plt, ipywidgets, pandas, yaml
@@ -71,14 +74,23 @@ def main(argv: list[str]) -> int:
     paths = [Path(a) for a in argv] or [m.path for m in load_course().available]
     base_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BASELINE)])
     base_s, base_mb = run_notebook(base_nb)
-    print(f"\n{'notebook':<34} {'seconds':>8} {'× base':>7} {'peak MB':>8}")
-    print(f"{'(baseline: imports + one figure)':<34} {base_s:>8.2f} {1.0:>7.2f} {base_mb:>8.0f}")
+    print(f"\n{'notebook':<36} {'seconds':>8} {'× base':>7} {'peak MB':>8}  budget")
+    print(f"{'(baseline: imports + one figure)':<36} {base_s:>8.2f} {1.0:>7.2f} {base_mb:>8.0f}")
     total = 0.0
+    over = []
     for path in paths:
         seconds, mb = run_notebook(nbformat.read(path, as_version=4))
         total += seconds
-        print(f"{path.name:<34} {seconds:>8.2f} {seconds / base_s:>7.2f} {mb:>8.0f}")
-    print(f"\nwhole course: {total:.1f} s for {len(paths)} notebook(s)")
+        ratio = seconds / base_s
+        flags = [f for f, bad in (("time > 1.5× base", ratio > RATIO_BUDGET), ("memory > 400 MB", mb > MEM_BUDGET_MB))
+                 if bad]
+        if flags:
+            over.append(path.name)
+        print(f"{path.name:<36} {seconds:>8.2f} {ratio:>7.2f} {mb:>8.0f}  {', '.join(flags) or 'ok'}")
+    verdict = "ok" if total <= COURSE_BUDGET_S else f"over the {COURSE_BUDGET_S:.0f} s budget"
+    print(f"\nwhole course: {total:.1f} s for {len(paths)} notebook(s) ({verdict})")
+    if over:
+        print("over budget: " + ", ".join(over))
     return 0
 
 
