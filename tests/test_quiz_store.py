@@ -70,3 +70,15 @@ def test_latest_and_export(tmp_path):
     assert [e["answer"] for e in doc["events"]] == ["a", "b"]
     assert doc["latest"] == {"00/run-cell": doc["events"][-1]["id"]}
     assert {"ts", "question_hash", "key_hash", "kit_version", "score"} <= set(doc["events"][0])
+
+
+def test_export_progress_from_a_notebook(tmp_path, monkeypatch, capsys):
+    from coursekit.quiz import export_progress
+
+    monkeypatch.setenv("COURSEKIT_PROGRESS_DB", str(tmp_path / "p.sqlite"))
+    monkeypatch.setenv("COURSEKIT_LEARNER", "ana")
+    ProgressStore().append(module="00", question_id="a", question_hash="h", key_hash=None,
+                           mode="formative", answer="x", score=1, max_score=1)
+    out = export_progress(str(tmp_path / "mine.json"))
+    assert json.loads(open(out, encoding="utf-8").read())["learner"] == "ana"
+    assert "Saved 1 answers by ana" in capsys.readouterr().out

@@ -12,7 +12,20 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["show", "QuizView"]
+__all__ = ["show", "QuizView", "export_progress"]
+
+
+def export_progress(out: str = "my-progress.json") -> str:
+    """Write your submission file (all your answers) for your instructor; returns its path.
+
+    The same as ``coursekit progress export --out FILE`` on the command line.
+    """
+    from coursekit.quiz.store import ProgressStore
+
+    doc = ProgressStore().export(out)
+    print(f"Saved {len(doc['events'])} answers by {doc['learner']} to {out}. "
+          "Download it (right-click it in the file browser → Download) and hand it in.")
+    return out
 
 
 class QuizView:
