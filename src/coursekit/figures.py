@@ -50,10 +50,12 @@ def render(fig, alt: str, caption: str | None = None, dpi: int = 110) -> Figure:
     return Figure(buf.getvalue(), alt, caption)
 
 
-def show(fig, alt: str | None = None, caption: str | None = None) -> Figure:
-    """Display a matplotlib figure with alt text; returns the rendered :class:`Figure`.
+def show(fig, alt: str | None = None, caption: str | None = None) -> None:
+    """Display a matplotlib figure with alt text.
 
-    ``alt`` defaults to ``fig.coursekit_alt`` when a kit function set it.
+    ``alt`` defaults to ``fig.coursekit_alt`` when a kit function set it. Returns nothing,
+    so that a cell ending in ``show(...)`` displays the figure once; use :func:`render` to
+    keep the rendered :class:`Figure` (e.g. to save it).
     """
     alt = alt or getattr(fig, "coursekit_alt", None)
     if not alt:
@@ -65,4 +67,3 @@ def show(fig, alt: str | None = None, caption: str | None = None) -> Figure:
         display(rendered)
     except ImportError:  # pragma: no cover
         pass
-    return rendered

@@ -1,0 +1,123 @@
+"""data/elections.csv and coursekit.elections: official results against observers' findings."""
+
+from __future__ import annotations
+
+import csv
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+from coursekit.elections import (  # noqa: E402
+    ALLOWED,
+    COLUMNS,
+    evidence_table,
+    load_elections,
+    plot_official_shares,
+)
+from coursekit.errors import DataError  # noqa: E402
+from coursekit.paths import data_file  # noqa: E402
+from coursekit.sources import load_sources  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def elections():
+    return load_elections()
+
+
+def test_shipped_file_loads_sorted_and_sourced(elections):
+    assert len(elections) >= 9
+    assert elections["when"].is_monotonic_increasing
+    known = load_sources()
+    for col in ("result_source", "assessment_source"):
+        assert all(ids and set(ids) <= set(known) for ids in elections[col])
+    for obs, verdict in zip(elections["observation"], elections["verdict"], strict=True):
+        assert verdict in ALLOWED[obs]
+
+
+@pytest.mark.parametrize("date,pct,observation", [
+    ("2020-08-09", 80.10, "none"),
+    ("2025-01-26", 86.82, "none"),
+    ("2010-12-19", 79.65, "full"),
+    ("2001-09-09", 75.6, "limited"),
+])
+def test_key_rows(elections, date, pct, observation):
+    row = elections[elections["date"] == date].iloc[0]
+    assert row["lukashenka_pct"] == pytest.approx(pct)
+    assert row["observation"] == observation
+
+
+def test_parliamentary_rows_have_no_presidential_share(elections):
+    parl = elections[elections["election"] == "parliamentary"]
+    assert len(parl) >= 2 and parl["lukashenka_pct"].isna().all()
+    assert {"2019-11-17", "2024-02-25"} <= set(parl["date"])
+
+
+def test_evidence_table_is_readable(elections):
+    table = evidence_table(elections, "presidential")
+    assert list(table.columns) == ["year", "election", "official result", "ODIHR", "what observers found"]
+    assert set(table["election"]) == {"presidential"}
+    with pytest.raises(ValueError):
+        evidence_table(elections, "local")
+
+
+def broken_copy(tmp_path, line: int, field: str, value: str):
+    """A copy of the shipped file with one cell changed (line counts the header as 1)."""
+    with open(data_file("elections.csv"), newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    rows[line - 2][field] = value
+    path = tmp_path / "elections.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("line,field,value,message", [
+    (3, "date", "2001-09-31", "not an ISO date"),
+    (5, "lukashenka_pct", "50", "no presidential share"),
+    (9, "lukashenka_pct", "", "not a number"),
+    (9, "lukashenka_pct", "180.1", "not a percentage"),
+    (9, "verdict", "fell_short", "does not fit observation 'none'"),
+    (4, "observation", "partial", "not an observation status"),
+    (2, "election", "referendum", "not an election type"),
+    (6, "assessment_source", "odihr-2099-made-up", "unknown source id"),
+    (7, "finding", "  ", "is empty"),
+])
+def test_a_broken_copy_names_file_line_and_field(tmp_path, line, field, value, message):
+    path = broken_copy(tmp_path, line, field, value)
+    with pytest.raises(DataError) as err:
+        load_elections(path)
+    text = str(err.value)
+    assert "elections.csv" in text and f"line {line}" in text and f"field '{field}'" in text
+    assert message in text and "Fix:" in text
+
+
+def test_missing_column_is_reported(tmp_path):
+    src = data_file("elections.csv").read_text(encoding="utf-8").splitlines()
+    header = src[0].replace(",verdict", "")
+    path = tmp_path / "elections.csv"
+    path.write_text("\n".join([header, *src[1:]]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="missing column"):
+        load_elections(path)
+
+
+def test_duplicate_election_is_reported(tmp_path):
+    lines = data_file("elections.csv").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "elections.csv"
+    path.write_text("\n".join([*lines, lines[-1]]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="listed twice"):
+        load_elections(path)
+
+
+def test_chart_marks_observation_by_shape_and_describes_itself(elections):
+    fig = plot_official_shares(elections)
+    ax = fig.axes[0]
+    assert ax.get_ylim() == (0, 100), "a share chart starts at zero"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "not observed by ODIHR" in labels and "full ODIHR mission" in labels
+    alt = fig.coursekit_alt
+    assert "2020: 80.1% (not observed by ODIHR)" in alt and "official figures only" in alt
+    matplotlib.pyplot.close(fig)
