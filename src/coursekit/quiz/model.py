@@ -367,7 +367,8 @@ def _check_categorise(q: Question, k: Key, a: dict[str, str]) -> Result:
 
 def _check_text(q: Question, k: Key | None, a: str) -> Result:
     explanation = k.explanation if k else ""
-    return Result(None, 0.0, "Recorded. Reflections are not graded.", (), explanation)
+    message = "Recorded: saved with your progress. Written answers are not scored here."
+    return Result(None, 0.0, message, (), explanation)
 
 
 _NORMALISE = {

@@ -1,0 +1,200 @@
+"""Documented narratives aimed at Belarus and the region (``data/narratives.csv``): load and chart.
+
+Each row restates, in the kit's own words, one narrative that a named source documented:
+when it appeared, through which kind of channel, who spread it, whom it targeted, and which
+of the six manipulation techniques of inoculation research it uses (the kit's coding).
+
+>>> from coursekit.narratives import load_narratives, technique_counts
+>>> df = load_narratives()
+>>> int(technique_counts(df)["conspiracy"]) > 0
+True
+
+The six techniques follow Roozenbeek & van der Linden (2019), the "Bad News" game:
+impersonation, emotion, polarisation, conspiracy, discrediting and trolling.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from coursekit.errors import DataError
+from coursekit.paths import data_file
+from coursekit.sources import load_sources, require_ids
+from coursekit.timeline import parse_date
+
+#: The six techniques, in the order the game teaches them, with a one-line gloss (our words).
+TECHNIQUES: dict[str, str] = {
+    "impersonation": "posing as a trusted person, outlet or institution",
+    "emotion": "using fear, anger or pride to get past careful thought",
+    "polarisation": "widening the gap between groups (us against them)",
+    "conspiracy": "explaining events by a secret plot without evidence",
+    "discrediting": "attacking critics or sources instead of answering them; shifting blame",
+    "trolling": "baiting or harassing people to provoke a reaction",
+}
+#: Kinds of channel a narrative travelled through.
+CHANNELS = (
+    "state media", "website", "social media", "official statement", "forged email or document",
+    "hacked news site",
+)
+COLUMNS = ("date", "narrative", "channel_type", "techniques", "target", "actor", "source", "note")
+REQUIRED = ("date", "narrative", "channel_type", "techniques", "target", "actor", "source")
+SOURCE_LINE = ("Source: data/narratives.csv ({n} documented cases; techniques coded by the kit). "
+               "Each case cites its own sources.")
+#: Okabe-Ito colours and distinct markers/hatches, so no chart relies on colour alone.
+STYLE = {
+    "impersonation": ("#0072B2", "s", "//"),
+    "emotion": ("#D55E00", "o", ".."),
+    "polarisation": ("#009E73", "^", "\\\\"),
+    "conspiracy": ("#CC79A7", "D", "xx"),
+    "discrediting": ("#E69F00", "v", "--"),
+    "trolling": ("#000000", "P", "++"),
+}
+
+
+def split_techniques(value: str) -> list[str]:
+    """Techniques from a semicolon list, stripped and lowercased (``"emotion; conspiracy"``)."""
+    return [t.strip().lower() for t in str(value).split(";") if t.strip()]
+
+
+def _parse_row(raw: dict[str, Any], path: Path, row: str, known: dict) -> dict[str, Any]:
+    for key in REQUIRED:
+        if not (raw.get(key) or "").strip():
+            raise DataError(path, "is empty.", row=row, field=key, fix=f"fill in '{key}'.")
+    date = raw["date"].strip()
+    parsed = parse_date(date)
+    if parsed is None:
+        raise DataError(path, f"{date!r} is not an ISO date.", row=row, field="date",
+                        fix="write YYYY-MM-DD, or YYYY-MM / YYYY when the source is no more precise.")
+    channel = raw["channel_type"].strip()
+    if channel not in CHANNELS:
+        raise DataError(path, f"{channel!r} is not a channel type.", row=row, field="channel_type",
+                        fix="use one of: " + ", ".join(CHANNELS) + ".")
+    techniques = split_techniques(raw["techniques"])
+    for tech in techniques:
+        if tech not in TECHNIQUES:
+            raise DataError(path, f"{tech!r} is not one of the six techniques.", row=row,
+                            field="techniques",
+                            fix="use a semicolon list of: " + ", ".join(TECHNIQUES) + ".")
+    if len(set(techniques)) != len(techniques):
+        raise DataError(path, "a technique is listed twice.", row=row, field="techniques",
+                        fix="list each technique once.")
+    ids = require_ids(raw["source"], path=path, row=row, field="source", known=known)
+    return {
+        "date": date,
+        "when": pd.Timestamp(parsed[0]),
+        "precision": parsed[1],
+        "narrative": " ".join(raw["narrative"].split()),
+        "channel_type": channel,
+        "techniques": techniques,
+        "target": " ".join(raw["target"].split()),
+        "actor": " ".join(raw["actor"].split()),
+        "sources": ids,
+        "note": " ".join((raw.get("note") or "").split()) or None,
+    }
+
+
+def load_narratives(path: str | Path | None = None, *,
+                    sources_path: str | Path | None = None) -> pd.DataFrame:
+    """The documented narratives as a DataFrame sorted by date (validated).
+
+    Columns: ``date`` (as in the file), ``when`` (a Timestamp; a month is placed on its 15th, a
+    year on 1 July), ``precision``, ``narrative``, ``channel_type``, ``techniques`` (a list),
+    ``target``, ``actor``, ``sources`` (a list of ids) and ``note``.
+    """
+    p = Path(path) if path else data_file("narratives.csv")
+    if not p.is_file():
+        raise DataError(p, "the file is missing.", fix="restore it from the repository.")
+    known = load_sources(sources_path)
+    rows = []
+    with open(p, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        if missing:
+            raise DataError(p, f"missing column(s) {missing}.", row="line 1", field=missing[0],
+                            fix="the header must be: " + ",".join(COLUMNS))
+        for line, raw in enumerate(reader, start=2):
+            rows.append(_parse_row(raw, p, f"line {line}", known))
+    if not rows:
+        raise DataError(p, "the file has no narratives.", fix="add at least one row.")
+    df = pd.DataFrame(rows)
+    return df.sort_values("when", kind="stable").reset_index(drop=True)
+
+
+def technique_counts(df: pd.DataFrame) -> pd.Series:
+    """How many narratives use each technique, in the fixed order of :data:`TECHNIQUES`."""
+    counts = {t: 0 for t in TECHNIQUES}
+    for techs in df["techniques"]:
+        for t in techs:
+            counts[t] += 1
+    return pd.Series(counts, name="narratives")
+
+
+def with_technique(df: pd.DataFrame, technique: str) -> pd.DataFrame:
+    """The narratives coded with ``technique`` (date, narrative, channel and actor)."""
+    name = technique.strip().lower()
+    if name not in TECHNIQUES:
+        raise ValueError(f"{technique!r} is not one of the six techniques: {', '.join(TECHNIQUES)}.")
+    mask = df["techniques"].apply(lambda techs: name in techs)
+    return df.loc[mask, ["date", "narrative", "channel_type", "actor"]].reset_index(drop=True)
+
+
+def alt_text(df: pd.DataFrame) -> str:
+    """A sentence describing :func:`plot_narratives`' figure, with its key numbers."""
+    counts = technique_counts(df)
+    parts = ", ".join(f"{t} {n}" for t, n in counts.items())
+    first, last = df["when"].min().year, df["when"].max().year
+    return (f"Two-panel chart of {len(df)} documented narratives from {first} to {last}. Left: "
+            f"number of narratives using each technique ({parts}); a narrative can use several. "
+            "Right: each narrative as a marker on a time line, one row per technique, with a "
+            "distinct marker shape per technique.")
+
+
+def plot_narratives(df: pd.DataFrame):
+    """Bar chart of techniques (left) and a technique-by-date dot plot (right).
+
+    Bars carry hatches and count labels, dots a distinct shape per technique, so the chart
+    does not rely on colour. The suggested alt text is in ``fig.coursekit_alt``.
+    """
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    counts = technique_counts(df)
+    names = list(TECHNIQUES)
+    fig, (bar_ax, dot_ax) = plt.subplots(1, 2, figsize=(11, 4.2),
+                                         gridspec_kw={"width_ratios": [1, 1.6]})
+    y = range(len(names))
+    for i, name in zip(y, names, strict=True):
+        colour, _marker, hatch = STYLE[name]
+        bar_ax.barh(i, counts[name], color=colour, alpha=0.85, hatch=hatch, edgecolor="white",
+                    label=name)
+        bar_ax.text(counts[name] + 0.2, i, str(counts[name]), va="center", fontsize=9)
+    bar_ax.set_yticks(list(y), names)
+    bar_ax.invert_yaxis()
+    bar_ax.set_xlabel("narratives using the technique")
+    bar_ax.set_xlim(0, max(counts.max() + 2, 3))
+    bar_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    bar_ax.set_title("By technique", fontsize=10)
+    for i, name in zip(y, names, strict=True):
+        colour, marker, _hatch = STYLE[name]
+        when = [w for w, techs in zip(df["when"], df["techniques"], strict=True) if name in techs]
+        dot_ax.scatter(when, [i] * len(when), marker=marker, s=55, color=colour,
+                       edgecolor="black", linewidth=0.5, label=name, zorder=3)
+    dot_ax.set_yticks(list(y), names)
+    dot_ax.invert_yaxis()
+    dot_ax.grid(axis="x", color="#dddddd", zorder=0)
+    dot_ax.xaxis.set_major_locator(mdates.YearLocator())
+    dot_ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    dot_ax.set_title("Over time (one marker per narrative and technique)", fontsize=10)
+    dot_ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, title="technique",
+                  title_fontsize=8, frameon=False)
+    fig.suptitle("Techniques in documented narratives about Belarus and the region, "
+                 f"{df['when'].min().year}-{df['when'].max().year}", fontsize=12)
+    fig.text(0.01, -0.02, SOURCE_LINE.format(n=len(df)), fontsize=8, color="#444444")
+    fig.tight_layout()
+    fig.coursekit_alt = alt_text(df)
+    return fig

@@ -1,0 +1,273 @@
+"""Hindsight scorecard: the essay's 2019 expectations against what happened.
+
+Two inputs:
+
+- ``data/claims.yml``: the essay's own predictions (``type: prediction``) with their verdicts;
+- ``data/scorecard.yml``: forecasts that claims.yml does not score itself (what the people the
+  essay cites foresaw, and statements of the essay read as forecasts).
+
+Verdicts use one vocabulary, :data:`VERDICTS`. claims.yml has its own; the mapping is
+:data:`FROM_CLAIMS` (``holds`` -> ``happened``, ``does_not_hold`` -> ``did not``, ...).
+
+>>> from coursekit.scorecard import build_scorecard, verdict_counts
+>>> card = build_scorecard()
+>>> sorted(verdict_counts(card).index) == sorted(VERDICTS)
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from coursekit.errors import DataError
+from coursekit.paths import data_file
+from coursekit.sources import Source, load_sources, require_ids
+
+VERDICTS = ("happened", "partly", "did not", "too early")
+#: claims.yml verdicts -> scorecard verdicts. ``not_checkable`` has no counterpart: such
+#: claims are left off the scorecard (no prediction in claims.yml carries it).
+FROM_CLAIMS = {"holds": "happened", "partly": "partly", "does_not_hold": "did not",
+               "too_early": "too early"}
+#: The essay is dated late April to mid-May 2019: hindsight needs evidence from after 2019.
+ESSAY_YEAR = 2019
+#: For a Brier score: what each verdict counts as (too early is left out).
+OUTCOME = {"happened": 1.0, "partly": 0.5, "did not": 0.0}
+COLUMNS = ("id", "origin", "paragraph", "who", "expectation", "horizon", "verdict",
+           "verdict_date", "evidence", "sources", "based_on", "note")
+ID_RE = re.compile(r"^s\d{2}$")
+ISO_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+#: Okabe-Ito colours with hatches, so the chart does not rely on colour alone.
+STYLE = {
+    "happened": ("#009E73", "//"),
+    "partly": ("#E69F00", ".."),
+    "did not": ("#D55E00", "xx"),
+    "too early": ("#999999", "--"),
+}
+
+
+def source_year(source: Source) -> int | None:
+    """The year a source is dated (None when undated)."""
+    return int(source.date[:4]) if source.date else None
+
+
+def dated_after(ids: list[str], known: Mapping[str, Source], year: int = ESSAY_YEAR) -> list[str]:
+    """The ids among ``ids`` whose source is dated after ``year``."""
+    out = []
+    for sid in ids:
+        y = source_year(known[sid])
+        if y is not None and y > year:
+            out.append(sid)
+    return out
+
+
+def _text(entry: dict, key: str, path: Path, row: str, fix: str) -> str:
+    value = entry.get(key)
+    if value is None or not str(value).strip():
+        raise DataError(path, "is missing or empty.", row=row, field=key, fix=fix)
+    return " ".join(str(value).split())
+
+
+def _verdict(entry: dict, path: Path, row: str, known: Mapping[str, Source]) -> dict[str, Any]:
+    verdict = entry.get("verdict")
+    if not isinstance(verdict, dict):
+        raise DataError(path, "the item has no verdict.", row=row, field="verdict",
+                        fix="add verdict: {value, date, evidence, sources}.")
+    value = verdict.get("value")
+    if value not in VERDICTS:
+        raise DataError(path, f"{value!r} is not a verdict.", row=row, field="verdict.value",
+                        fix="use one of: " + ", ".join(VERDICTS) + ".")
+    date = str(verdict.get("date") or "")
+    if not ISO_RE.match(date):
+        raise DataError(path, f"{verdict.get('date')!r} is not an ISO date.", row=row,
+                        field="verdict.date", fix='write "YYYY-MM-DD" (or "YYYY-MM"), in quotes.')
+    evidence = _text(verdict, "evidence", path, row, "say in a sentence what the verdict rests on.")
+    ids = require_ids(verdict.get("sources"), path=path, row=row, field="verdict.sources",
+                      known=dict(known))
+    if not dated_after(ids, known):
+        raise DataError(path, f"no source is dated after {ESSAY_YEAR}.", row=row,
+                        field="verdict.sources",
+                        fix="hindsight needs evidence from after the essay: cite a source "
+                        f"dated {ESSAY_YEAR + 1} or later.")
+    return {"verdict": value, "verdict_date": date, "evidence": evidence, "sources": ids}
+
+
+def parse_items(data: Any, path: Path, known: Mapping[str, Source],
+                claim_ids: set[str]) -> list[dict[str, Any]]:
+    """Validate the parsed YAML of ``scorecard.yml``; one record per item."""
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise DataError(path, "the file must be a mapping with 'items' (a list).", field="items",
+                        fix="start with 'items:' and one '- id: s01' entry per item.")
+    out, seen = [], set()
+    for n, entry in enumerate(data["items"], start=1):
+        row = f"item {n}"
+        if not isinstance(entry, dict):
+            raise DataError(path, "each item must be a mapping.", row=row,
+                            fix="start each item with '- id: sNN'.")
+        sid = str(entry.get("id") or "")
+        if not ID_RE.match(sid):
+            raise DataError(path, f"{entry.get('id')!r} is not an item id.", row=row, field="id",
+                            fix="use s01, s02, ...")
+        row = f"item {sid}"
+        if sid in seen:
+            raise DataError(path, f"id {sid!r} is used twice.", row=row, field="id",
+                            fix="give each item its own id.")
+        seen.add(sid)
+        based_on = str(entry.get("based_on") or "")
+        if based_on not in claim_ids:
+            raise DataError(path, f"{based_on!r} is not a claim id in claims.yml.", row=row,
+                            field="based_on", fix="name the claim (c01 ... c40) the item scores.")
+        para = entry.get("paragraph")
+        if not isinstance(para, int) or isinstance(para, bool) or not 1 <= para <= 16:
+            raise DataError(path, f"{para!r} is not a paragraph number.", row=row,
+                            field="paragraph", fix="use a whole number from 1 to 16.")
+        record = {
+            "id": sid, "origin": "scorecard.yml", "paragraph": para, "based_on": based_on,
+            "who": _text(entry, "who", path, row, "say whose expectation it is."),
+            "expectation": _text(entry, "expectation", path, row, "state it in your own words."),
+            "horizon": _text(entry, "horizon", path, row, "give the horizon, or 'open-ended'."),
+            "note": " ".join(str(entry.get("note") or "").split()) or None,
+        }
+        record.update(_verdict(entry, path, row, known))
+        out.append(record)
+    return out
+
+
+def load_items(path: str | Path | None = None, *, sources_path: str | Path | None = None,
+               claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The items of ``data/scorecard.yml`` as a DataFrame (validated)."""
+    import yaml
+
+    from coursekit.claims import load_claims
+
+    p = Path(path) if path else data_file("scorecard.yml")
+    if not p.is_file():
+        raise DataError(p, "the file is missing.", fix="restore it from the repository.")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(p, f"is not valid YAML ({exc}).",
+                        row=f"line {mark.line + 1}" if mark else None,
+                        fix="correct the YAML syntax at that line.") from exc
+    known = load_sources(sources_path)
+    claims = load_claims(sources_path=sources_path) if claims is None else claims
+    records = parse_items(data, p, known, set(claims["id"]))
+    return pd.DataFrame.from_records(records, columns=list(COLUMNS))
+
+
+def from_claims(claims: pd.DataFrame) -> pd.DataFrame:
+    """The essay's own predictions from claims.yml, with verdicts mapped by :data:`FROM_CLAIMS`."""
+    rows = []
+    for _, c in claims[claims["type"] == "prediction"].iterrows():
+        verdict = FROM_CLAIMS.get(c["verdict"])
+        if verdict is None:  # not_checkable: nothing to score
+            continue
+        rows.append({
+            "id": c["id"], "origin": "claims.yml", "paragraph": int(c["paragraph"]),
+            "who": "the essay", "expectation": c["claim"], "horizon": c["horizon"],
+            "verdict": verdict, "verdict_date": c["verdict_date"],
+            "evidence": c["verdict_evidence"], "sources": list(c["verdict_sources"]),
+            "based_on": c["id"], "note": c["note"],
+        })
+    return pd.DataFrame.from_records(rows, columns=list(COLUMNS))
+
+
+def build_scorecard(claims: pd.DataFrame | None = None,
+                    items: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The whole scorecard: claims.yml predictions plus scorecard.yml items, by paragraph."""
+    from coursekit.claims import load_claims
+
+    claims = load_claims() if claims is None else claims
+    items = load_items(claims=claims) if items is None else items
+    card = pd.concat([from_claims(claims), items], ignore_index=True)
+    return card.sort_values(["paragraph", "id"], kind="stable").reset_index(drop=True)
+
+
+def verdict_counts(card: pd.DataFrame) -> pd.Series:
+    """Number of items per verdict, in the order of :data:`VERDICTS` (zeros kept)."""
+    counts = card["verdict"].value_counts()
+    return pd.Series({v: int(counts.get(v, 0)) for v in VERDICTS}, name="items")
+
+
+def compare(calls: Mapping[str, str], card: pd.DataFrame) -> pd.DataFrame:
+    """Put a student's calls next to the kit's verdicts: id, expectation, yours, kit's, same?"""
+    unknown = [k for k in calls if k not in set(card["id"])]
+    if unknown:
+        raise ValueError(f"no scorecard item {unknown}: use the ids in the table ({', '.join(card['id'])}).")
+    bad = {k: v for k, v in calls.items() if v not in VERDICTS}
+    if bad:
+        raise ValueError(f"{bad}: each call must be one of {', '.join(VERDICTS)}.")
+    sub = card[card["id"].isin(list(calls))]
+    return pd.DataFrame({
+        "id": sub["id"], "expectation": sub["expectation"],
+        "your call": [calls[i] for i in sub["id"]], "kit's verdict": sub["verdict"],
+        "same": [calls[i] == v for i, v in zip(sub["id"], sub["verdict"], strict=True)],
+    }).reset_index(drop=True)
+
+
+def brier_score(probabilities: Mapping[str, float], card: pd.DataFrame) -> tuple[float, pd.DataFrame]:
+    """Brier score of forecast probabilities against the verdicts (lower is better).
+
+    ``probabilities`` maps item ids to the chance (0 to 1) you would have given in 2019 that
+    the expectation comes true. ``happened`` counts as 1, ``partly`` as 0.5, ``did not`` as 0;
+    ``too early`` items are left out. Returns the mean score and the per-item table.
+    """
+    rows = []
+    by_id = card.set_index("id")
+    for sid, p in probabilities.items():
+        if sid not in by_id.index:
+            raise ValueError(f"no scorecard item {sid!r}.")
+        if not 0 <= float(p) <= 1:
+            raise ValueError(f"{sid}: {p!r} is not a probability; use a number from 0 to 1.")
+        verdict = by_id.loc[sid, "verdict"]
+        if verdict not in OUTCOME:
+            continue
+        outcome = OUTCOME[verdict]
+        rows.append({"id": sid, "your probability": float(p), "verdict": verdict,
+                     "outcome": outcome, "squared error": round((float(p) - outcome) ** 2, 4)})
+    table = pd.DataFrame(rows, columns=["id", "your probability", "verdict", "outcome",
+                                        "squared error"])
+    score = float(table["squared error"].mean()) if len(table) else float("nan")
+    return score, table
+
+
+def alt_text(card: pd.DataFrame) -> str:
+    """A sentence describing :func:`plot_scorecard`' figure, with its numbers."""
+    counts = verdict_counts(card)
+    parts = "; ".join(
+        f"{v}: {n} ({', '.join(card.loc[card['verdict'] == v, 'id'])})" if n else f"{v}: 0"
+        for v, n in counts.items())
+    return (f"Bar chart of {len(card)} expectations from the 2019 essay scored in hindsight, "
+            f"counted by verdict - {parts}. Each bar is labelled with its count and item ids.")
+
+
+def plot_scorecard(card: pd.DataFrame):
+    """Horizontal bars: items per verdict, each bar hatched and labelled with count and ids."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    counts = verdict_counts(card)
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    for i, (verdict, n) in enumerate(counts.items()):
+        colour, hatch = STYLE[verdict]
+        ax.barh(i, n, color=colour, hatch=hatch, edgecolor="white", label=verdict)
+        ids = ", ".join(card.loc[card["verdict"] == verdict, "id"])
+        ax.text(n + 0.1, i, f"{n}  ({ids})" if ids else "0", va="center", fontsize=9)
+    ax.set_yticks(range(len(counts)), list(counts.index))
+    ax.invert_yaxis()
+    ax.set_xlim(0, counts.max() + 3)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("number of expectations")
+    ax.legend(loc="lower right", fontsize=8, title="verdict", title_fontsize=8)
+    ax.set_title("The essay's 2019 expectations in hindsight: verdicts", fontsize=12)
+    fig.text(0.01, -0.04, "Sources: data/claims.yml (the essay's predictions, c..) and "
+             "data/scorecard.yml (s..); every verdict cites sources dated after 2019.",
+             fontsize=8, color="#444444")
+    fig.tight_layout()
+    fig.coursekit_alt = alt_text(card)
+    return fig
