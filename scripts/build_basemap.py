@@ -243,6 +243,33 @@ def polygons(geom):
     return MultiPolygon([p for p in flat if not p.is_empty])
 
 
+def unwrap_antimeridian(geom):
+    """Unwrap rings that cross 180° of longitude, by +360° on their western side.
+
+    Russia's outline crosses the antimeridian (Chukotka). A ring with vertices near both
+    -180° and +180° otherwise spans the whole map, and make_valid turns it into false bands
+    over Scandinavia and the Norwegian Sea. Unwrapped to 180..190° the shape is valid and the
+    clip to the region is correct. Rings that do not cross 180° are left as they are.
+    """
+    import numpy as np
+    from shapely.geometry import MultiPolygon, Polygon
+
+    def ring(coords):
+        xy = np.asarray(coords, dtype=float)
+        if len(xy) and xy[:, 0].max() > 170 and xy[:, 0].min() < -170:
+            xy[:, 0] = np.where(xy[:, 0] < 0, xy[:, 0] + 360.0, xy[:, 0])
+        return xy
+
+    def poly(p):
+        return Polygon(ring(p.exterior.coords), [ring(i.coords) for i in p.interiors])
+
+    if isinstance(geom, Polygon):
+        return poly(geom)
+    if isinstance(geom, MultiPolygon):
+        return MultiPolygon([poly(p) for p in geom.geoms])
+    return geom
+
+
 def read_countries(path: Path):
     """world-atlas countries as a GeoDataFrame (ne_id, ne_name, geometry), valid, EPSG:4326."""
     import geopandas as gpd
@@ -254,7 +281,8 @@ def read_countries(path: Path):
         raise BuildError(f"{path}: GDAL cannot read the TopoJSON ({exc}).") from exc
     gdf = gdf.set_crs("EPSG:4326", allow_override=True)
     gdf = gdf.rename(columns={"id": "ne_id", "name": "ne_name"})
-    valid = shapely.make_valid(gdf.geometry.values, method="structure", keep_collapsed=False)
+    geoms = [unwrap_antimeridian(g) for g in gdf.geometry.values]
+    valid = shapely.make_valid(geoms, method="structure", keep_collapsed=False)
     gdf["geometry"] = [polygons(g) for g in valid]
     return gdf
 

@@ -255,3 +255,16 @@ def test_rebuild_gives_the_shipped_bytes(build_script, tmp_path):
     build_script.build(build_script.DEFAULT_CACHE, tmp_path, offline=True)
     for name in GEO_FILES:
         assert (tmp_path / name).read_bytes() == data_file(f"geo/{name}").read_bytes(), name
+
+
+@pytest.mark.parametrize("scale", ["50m", "10m"])
+def test_russia_has_no_false_bands_across_the_antimeridian(scale):
+    """Russia's outline crosses 180°; unwrapped badly it paints bands over Scandinavia."""
+    import shapely
+
+    world = geo.load_basemap(scale)
+    russia = world.loc[world["iso3"] == "RUS", "geometry"].iloc[0]
+    assert min(p.bounds[0] for p in shapely.get_parts(russia)) > 19.5  # Kaliningrad is the westernmost part
+    if scale == "50m":
+        assert geo.country_at(20.0, 67.0, scale) == "SWE"  # northern Sweden
+        assert geo.country_at(33.0, 64.0, scale) == "RUS"  # Karelia
