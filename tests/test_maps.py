@@ -1,0 +1,167 @@
+"""Map recipes: every figure has a title, a legend, a source line and alt text; the measures hold."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import re  # noqa: E402
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from coursekit import geo, maps  # noqa: E402
+from coursekit.datasets import load_nato_members  # noqa: E402
+from coursekit.figures import render  # noqa: E402
+from coursekit.sources import load_sources  # noqa: E402
+
+RECIPES = {
+    "base_map": lambda: maps.base_map(),
+    "nato_all": lambda: maps.nato_enlargement_map(),
+    "nato_1999": lambda: maps.nato_enlargement_map(1999),
+    "presence_2019": lambda: maps.forward_presence_map(2019),
+    "presence_2024": lambda: maps.forward_presence_map(2024),
+    "suwalki_10m": lambda: maps.suwalki_map("10m"),
+    "suwalki_50m": lambda: maps.suwalki_map("50m"),
+    "crimea": lambda: maps.crimea_map(),
+    "projections": lambda: maps.projection_panels(),
+    "strength": lambda: maps.efp_strength_chart(),
+    "zapad_2017": lambda: maps.exercise_estimates_chart("Zapad 2017"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def title_of(fig) -> str:
+    sup = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    return sup or " ".join(ax.get_title(loc="left") or ax.get_title() for ax in fig.axes)
+
+
+def has_legend(fig) -> bool:
+    return bool(fig.legends) or any(ax.get_legend() is not None for ax in fig.axes)
+
+
+def source_line(fig) -> str:
+    lines = [t.get_text() for t in fig.texts if t.get_text().startswith("Sources:")]
+    return lines[0] if lines else ""
+
+
+def occupied_artists(fig) -> list:
+    return [a for ax in fig.axes for a in (*ax.collections, *ax.patches) if a.get_gid() == "occupied"]
+
+
+@pytest.mark.parametrize("name", RECIPES)
+def test_every_recipe_has_title_legend_source_line_and_alt_text(name):
+    fig = RECIPES[name]()
+    assert title_of(fig).strip(), f"{name}: no title"
+    assert has_legend(fig), f"{name}: no legend"
+    line = source_line(fig)
+    assert line and "see the Sources section" in line, f"{name}: no source line"
+    assert len(fig.coursekit_alt) > 80, f"{name}: alt text missing or too short"
+    known = load_sources()
+    assert fig.coursekit_sources, f"{name}: no source ids"
+    unknown = [i for i in fig.coursekit_sources if i not in known]
+    assert not unknown, f"{name}: source ids not in data/sources.yml: {unknown}"
+    png = render(fig, fig.coursekit_alt).png
+    assert png.startswith(b"\x89PNG")
+
+
+def test_base_map_draws_the_occupied_layer_hatched_and_labelled():
+    fig = maps.base_map()
+    layer = occupied_artists(fig)
+    assert layer, "the occupied layer is missing"
+    assert all(a.get_hatch() for a in layer), "the occupied layer must be hatched, not only coloured"
+    labels = [t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts]
+    assert maps.OCCUPIED_LABEL in labels
+    legend_texts = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    assert any("Occupied by Russia" in t for t in legend_texts)
+    assert "Crimea" in fig.coursekit_alt
+
+
+def test_base_map_draws_on_a_given_axes_with_its_own_legend():
+    fig, ax = plt.subplots()
+    out = maps.base_map(ax=ax, extent=(20, 50, 35, 56), title="Test")
+    assert out is fig and ax.get_legend() is not None and ax.get_title(loc="left") == "Test"
+    assert occupied_artists(fig)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: maps.base_map(extent=(30, 50, 20, 60)), ValueError, "west < east"),
+        (lambda: maps.base_map(extent=maps.EUROPE, scale="10m"), ValueError, "beyond the 10m basemap"),
+        (lambda: maps.nato_enlargement_map(1900), ValueError, "1949"),
+        (lambda: maps.forward_presence_map("2019"), TypeError, "whole number"),
+        (lambda: maps.exercise_estimates_chart("Zapad 1999"), ValueError, "Zapad 2017"),
+    ],
+)
+def test_bad_arguments_say_what_to_do(call, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        call()
+
+
+def test_nato_waves_are_told_apart_without_colour():
+    hatches = [w[4] for w in maps.WAVES]
+    assert len(set(hatches)) == len(hatches), "each wave needs its own hatch"
+    fig = maps.nato_enlargement_map()
+    nato = load_nato_members()
+    on_map = set(geo.load_basemap("50m")["iso3"]) & set(nato["iso3"])
+    years = [t.get_text() for t in fig.axes[0].texts if re.fullmatch(r"\d{4}", t.get_text())]
+    assert len(years) == len(on_map), "every member on the map carries its accession year"
+    assert sorted(set(years)) == sorted({str(d.year) for d in nato["accession_date"]})
+
+
+def test_nato_map_of_a_year_shows_only_members_of_that_year():
+    fig = maps.nato_enlargement_map(1999)
+    assert "19 members" in title_of(fig)
+    years = {t.get_text() for t in fig.axes[0].texts if re.fullmatch(r"\d{4}", t.get_text())}
+    assert max(years) == "1999"
+    assert not occupied_artists(fig), "Crimea was not occupied in 1999"
+    assert occupied_artists(maps.nato_enlargement_map(2014))
+
+
+def test_forward_presence_counts_battlegroups_by_year():
+    assert "4 battlegroups" in title_of(maps.forward_presence_map(2019))
+    fig = maps.forward_presence_map(2024)
+    assert "8 battlegroups" in title_of(fig)
+    labels = " ".join(t.get_text() for t in fig.axes[0].texts)
+    for host, framework in (("Lithuania", "Germany"), ("Poland", "the United States"), ("Romania", "France")):
+        assert f"{host}\nled by {framework}" in labels
+    assert "Hantsavichy" in labels and "Vileyka" in labels and "Kaliningrad" in labels and "BELARUS" in labels
+    assert "no battlegroups yet" in title_of(maps.forward_presence_map(2016))
+
+
+def test_measures_match_published_orders_of_magnitude():
+    m = maps.measures().set_index("key")
+    assert {"measure", "scale", "km"} <= set(m.columns)
+    for scale in geo.SCALES:
+        assert 60 < m.loc[f"gap_{scale}", "km"] < 72, "the straight-line gap is about 65 km"
+    assert m.loc["border_50m", "km"] < m.loc["border_10m", "km"] < 104.28, "generalised borders come out shorter"
+    assert 20 < m.loc["vilnius_10m", "km"] < 45, "Vilnius lies about 30 km from Belarus"
+
+
+def test_suwalki_map_prints_the_measures_it_draws():
+    fig = maps.suwalki_map()
+    m = maps.measures().set_index("key")
+    text = " ".join(t.get_text() for t in fig.axes[0].texts) + fig.coursekit_alt
+    assert f"{m.loc['gap_10m', 'km']:.0f} km" in text
+    assert f"{m.loc['border_10m', 'km']:.0f} km" in text
+    assert f"{m.loc['vilnius_10m', 'km']:.0f} km" in text
+
+
+def test_add_points_joins_the_legend():
+    fig = maps.base_map(extent=(19, 52, 29, 57))
+    capitals = geo.points_gdf(__import__("pandas").DataFrame({"name": ["Vilnius"], "lon": [25.28], "lat": [54.69]}))
+    maps.add_points(fig.axes[0], capitals, label="Capital", text="name")
+    texts = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    assert "Capital" in texts and any("Occupied" in t for t in texts)
+    with pytest.raises(ValueError, match="no CRS"):
+        maps.add_points(fig.axes[0], capitals.set_crs(None, allow_override=True), label="x")
+
+
+def test_the_strength_chart_adds_up_nato_june_2022_figures():
+    fig = maps.efp_strength_chart()
+    assert "9,641 troops" in fig.coursekit_alt
