@@ -8,12 +8,14 @@ STAMP  := $(VENV)/.installed-stamp
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install lab test lint unit notebooks doctor lock bench clean help
+.PHONY: install lab test doctor lock bench bench-grading site release clean help
 
 help:
 	@echo "make lab    - set up (first time) and open JupyterLab on notebooks/00_start_here.ipynb"
 	@echo "make test   - set up (first time) and run ruff, the unit tests and every notebook"
 	@echo "make doctor - check the installation; make lock - refresh constraints.txt; make bench"
+	@echo "make site   - execute every module and write the static course site to site/"
+	@echo "make release - write a student copy (no solutions, no assessed keys) to student/"
 
 $(STAMP): pyproject.toml constraints.txt package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "coursekit needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -43,6 +45,15 @@ doctor: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+bench-grading: $(STAMP)
+	$(BIN)/python benchmarks/grading.py
+
+site: $(STAMP)
+	$(BIN)/coursekit site --out site --jobs 2
+
+release: $(STAMP)
+	$(BIN)/coursekit release --out student
 
 # Refresh the lock: a clean venv from pyproject.toml's ranges, then freeze.
 lock:

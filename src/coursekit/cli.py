@@ -132,6 +132,64 @@ def cmd_progress(args: argparse.Namespace) -> int:
     return 0
 
 
+def _instructor(run) -> int:
+    """Run an instructor command; a usage problem prints its fix instead of a traceback."""
+    from coursekit.instructor.common import InstructorError
+
+    try:
+        return run()
+    except InstructorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from coursekit.instructor.common import parse_module_ids
+    from coursekit.instructor.release import release
+
+    def run() -> int:
+        report = release(args.out, modules=parse_module_ids(args.modules))
+        print(report.summary())
+        return 0
+
+    return _instructor(run)
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from coursekit.instructor.grade import grade
+    from coursekit.paths import data_file
+
+    def run() -> int:
+        report = grade(args.submissions, args.key or data_file("quizzes"), args.out,
+                       count_formative=args.count_formative, show_progress=not args.quiet)
+        print(report.summary())
+        print(f"graded in {report.seconds:.2f} s")
+        return 0
+
+    return _instructor(run)
+
+
+def cmd_links(args: argparse.Namespace) -> int:
+    from coursekit.instructor.common import parse_module_ids
+    from coursekit.instructor.links import links_table
+
+    return _instructor(lambda: print(links_table(args.hub, args.repo, args.branch,
+                                                 parse_module_ids(args.modules))) or 0)
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    from coursekit.instructor.common import parse_module_ids
+    from coursekit.instructor.site import build_site
+
+    def run() -> int:
+        report = build_site(args.out, parse_module_ids(args.modules), timeout=args.timeout,
+                            hide_solutions=args.hide_solutions, jobs=args.jobs)
+        print(report.summary())
+        return 1 if report.failed else 0
+
+    return _instructor(run)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coursekit",
@@ -167,6 +225,34 @@ def build_parser() -> argparse.ArgumentParser:
     p = data.add_parser("manifest", help="list data files and check them; --write records checksums")
     p.add_argument("--write", action="store_true", help="record the current checksums in data/manifest.yml")
     p.set_defaults(func=cmd_data_manifest)
+
+    p = sub.add_parser("release", help="instructor: write a student copy (no solutions, no assessed keys)")
+    p.add_argument("--out", required=True, help="folder to write (new, empty, or an earlier release)")
+    p.add_argument("--modules", help="module ids to release, e.g. 01,04 (default: every available module)")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("grade", help="instructor: grade exported submission files into a gradebook")
+    p.add_argument("submissions", nargs="+", help="submission files (.json) or folders of them")
+    p.add_argument("--key", help="folder with the banks and keys/ (default: data/quizzes)")
+    p.add_argument("--out", required=True, help="folder for gradebook.csv, questions.csv/.png, problems.csv")
+    p.add_argument("--count-formative", action="store_true", help="add formative quizzes to the total")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("links", help="instructor: JupyterHub (nbgitpuller) and Binder links per module")
+    p.add_argument("--hub", required=True, help="the JupyterHub address, e.g. https://hub.example.edu")
+    p.add_argument("--repo", required=True, help="the course repository, e.g. https://github.com/OWNER/REPO")
+    p.add_argument("--branch", help="branch to open (default: the repository's default; Binder: HEAD)")
+    p.add_argument("--modules", help="module ids, e.g. 01,04 (default: every available module)")
+    p.set_defaults(func=cmd_links)
+
+    p = sub.add_parser("site", help="instructor: execute every module and render a static HTML site")
+    p.add_argument("--out", required=True, help="folder to write (new, empty, or an earlier site)")
+    p.add_argument("--modules", help="module ids, e.g. 01,04 (default: every available module)")
+    p.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default 600)")
+    p.add_argument("--hide-solutions", action="store_true", help="leave out cells tagged solution")
+    p.add_argument("--jobs", type=int, default=1, help="notebooks executed at once (default 1)")
+    p.set_defaults(func=cmd_site)
     return parser
 
 

@@ -1,0 +1,84 @@
+"""``coursekit links``: links that open each module on a JupyterHub (nbgitpuller) or on Binder.
+
+nbgitpuller link (the format of its own link generator)::
+
+    HUB/hub/user-redirect/git-pull?repo=REPO&urlpath=lab%2Ftree%2FFOLDER%2Fnotebooks%2FNN_x.ipynb&branch=B
+
+nbgitpuller clones REPO into the user's home under FOLDER, the last segment of the repository
+address (``https://github.com/o/coursekit`` -> ``coursekit``); without ``branch`` it uses the
+repository's default branch. Values are percent-encoded (RFC 3986: only ``A-Z a-z 0-9 - _ . ~`` stay).
+
+Binder link: ``https://mybinder.org/v2/gh/OWNER/REPO/REF?labpath=notebooks%2FNN_x.ipynb``
+(``gl/`` for gitlab.com, ``git/`` with the encoded address elsewhere; REF defaults to HEAD).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from coursekit.instructor.common import InstructorError, load_course_at, resolve_root, select_modules
+
+BINDER = "https://mybinder.org/v2"
+
+
+def _enc(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _check_url(url: str, what: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InstructorError(f"{what} {url!r} is not an http(s) address. Fix: give the full address, "
+                              f"e.g. https://github.com/OWNER/REPO for --repo.")
+    return url.strip().rstrip("/")
+
+
+def repo_folder(repo: str) -> str:
+    """The folder nbgitpuller clones ``repo`` into (the last segment of the address)."""
+    return _check_url(repo, "--repo").split("/")[-1]
+
+
+def nbgitpuller_url(hub: str, repo: str, notebook: str, branch: str | None = None) -> str:
+    """A link that clones (or updates) ``repo`` on ``hub`` and opens ``notebooks/<notebook>`` in JupyterLab."""
+    hub = _check_url(hub, "--hub")
+    if hub.endswith("/hub"):
+        hub = hub[: -len("/hub")]
+    repo = _check_url(repo, "--repo")
+    urlpath = f"lab/tree/{repo_folder(repo)}/notebooks/{notebook}"
+    url = f"{hub}/hub/user-redirect/git-pull?repo={_enc(repo)}&urlpath={_enc(urlpath)}"
+    if branch:
+        url += f"&branch={_enc(branch)}"
+    return url
+
+
+def binder_url(repo: str, notebook: str, branch: str | None = None) -> str:
+    """A mybinder.org link that builds ``repo`` at ``branch`` (default HEAD) and opens the notebook."""
+    repo = _check_url(repo, "--repo")
+    parts = urlsplit(repo)
+    ref = _enc(branch or "HEAD")
+    path = parts.path.strip("/").removesuffix(".git")
+    host = parts.netloc.lower()
+    if host in ("github.com", "www.github.com"):
+        segments = path.split("/")
+        if len(segments) != 2:
+            raise InstructorError(f"--repo {repo!r} should be https://github.com/OWNER/REPO.")
+        spec = f"gh/{segments[0]}/{segments[1]}/{ref}"
+    elif host == "gitlab.com":
+        spec = f"gl/{_enc(path)}/{ref}"
+    else:
+        spec = f"git/{_enc(repo)}/{ref}"
+    return f"{BINDER}/{spec}?labpath={_enc('notebooks/' + notebook)}"
+
+
+def links_table(hub: str, repo: str, branch: str | None = None, modules: list[str] | None = None,
+                root: str | Path | None = None) -> str:
+    """A Markdown table with a JupyterHub and a Binder link per available module."""
+    course = load_course_at(resolve_root(root))
+    lines = ["| # | Module | JupyterHub | Binder |", "|---|---|---|---|"]
+    for m in select_modules(course, modules):
+        hub_link = nbgitpuller_url(hub, repo, m.notebook, branch)
+        binder_link = binder_url(repo, m.notebook, branch)
+        title = m.title.replace("|", "\\|")
+        lines.append(f"| {m.id} | {title} | [open on the hub]({hub_link}) | [open on Binder]({binder_link}) |")
+    return "\n".join(lines)

@@ -1,0 +1,129 @@
+"""A quiz bank as readable, static HTML (for the course site).
+
+Formative questions show their answer, explanation and sources behind a
+``<details><summary>Show answer</summary>`` disclosure. Assessed questions never show an
+answer: their key is not even loaded.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from coursekit.quiz.bank import Bank
+from coursekit.quiz.model import Key, Question
+
+CSS = """
+.ck-quiz{border:1px solid #888;border-radius:6px;padding:0.6em 1em;margin:0.5em 0}
+.ck-quiz ol.ck-questions>li{margin:0.8em 0}
+.ck-quiz details{margin:0.4em 0;padding:0.3em 0.6em;background:#f4f6f8;border-left:3px solid #0072B2}
+.ck-quiz summary{cursor:pointer;font-weight:600}
+.ck-quiz .ck-assessed{font-style:italic}
+"""
+
+
+def _md(text: str | None) -> str:
+    from coursekit.quiz.widgets import md
+
+    return md(text)
+
+
+def _inline(text: str) -> str:
+    out = _md(text)
+    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+        out = out[3:-4]
+    return out
+
+
+def _label(q: Question, pool: str, oid: Any) -> str:
+    for o in getattr(q, pool):
+        if o.id == oid:
+            return _inline(o.text)
+    return html.escape(str(oid))
+
+
+def _choices(q: Question) -> str:
+    if q.type in ("single_choice", "multiple_select"):
+        how = "Choose one." if q.type == "single_choice" else "Tick all that apply."
+        return f"<p>{how}</p><ul>" + "".join(f"<li>{_inline(o.text)}</li>" for o in q.options) + "</ul>"
+    if q.type == "true_false":
+        return "<p>True or false?</p>"
+    if q.type == "ordering":
+        return "<p>Put in order:</p><ul>" + "".join(f"<li>{_inline(i.text)}</li>" for i in q.items) + "</ul>"
+    if q.type == "categorise":
+        cats = ", ".join(_inline(c.text) for c in q.categories)
+        items = "".join(f"<li>{_inline(i.text)}</li>" for i in q.items)
+        return f"<p>Assign each item to a category ({cats}):</p><ul>{items}</ul>"
+    if q.type == "numeric":
+        return f"<p>Answer with a number{f' in {html.escape(q.unit)}' if q.unit else ''}.</p>"
+    return "<p>Write a few sentences (not graded).</p>"
+
+
+def answer_html(q: Question, key: Key) -> str:
+    """The key's answer in words."""
+    c = key.correct
+    if q.type == "single_choice":
+        return f"<p><strong>Answer:</strong> {_label(q, 'options', c)}</p>"
+    if q.type == "multiple_select":
+        return "<p><strong>Answer:</strong></p><ul>" + "".join(
+            f"<li>{_label(q, 'options', x)}</li>" for x in c) + "</ul>"
+    if q.type == "true_false":
+        return f"<p><strong>Answer:</strong> {'True' if c else 'False'}</p>"
+    if q.type == "numeric":
+        unit = f" {html.escape(q.unit)}" if q.unit else ""
+        tol = (f"±{key.tolerance_abs:g}{unit}" if key.tolerance_abs is not None
+               else f"±{(key.tolerance_rel or 0) * 100:g}%")
+        return f"<p><strong>Answer:</strong> {c:g}{unit} (answers within {tol} count as right)</p>"
+    if q.type == "ordering":
+        return "<p><strong>Answer:</strong></p><ol>" + "".join(
+            f"<li>{_label(q, 'items', x)}</li>" for x in c) + "</ol>"
+    if q.type == "categorise":
+        return "<p><strong>Answer:</strong></p><ul>" + "".join(
+            f"<li>{_label(q, 'items', i.id)} → <strong>{_label(q, 'categories', c[i.id])}</strong></li>"
+            for i in q.items) + "</ul>"
+    return ""
+
+
+def _sources(q: Question, known: dict) -> str:
+    if not q.sources:
+        return ""
+    parts = []
+    for sid in q.sources:
+        s = known.get(sid)
+        if s is None:
+            parts.append(html.escape(sid))
+        else:
+            parts.append(f'{html.escape(s.publisher)}, <a href="{html.escape(s.url, quote=True)}">'
+                         f"{html.escape(s.title)}</a>")
+    return "<p><strong>Sources:</strong> " + "; ".join(parts) + "</p>"
+
+
+def question_html(q: Question, key: Key | None, mode: str, known_sources: dict) -> str:
+    """One question; the answer only for a formative question with a key."""
+    points = (f"{q.points:g} point" + ("" if q.points == 1 else "s")) if q.graded else "Reflection"
+    body = f"<div class='ck-prompt'>{_md(q.prompt)}</div>{_choices(q)}"
+    if mode == "assessed":
+        if q.graded:
+            body += ("<p class='ck-assessed'>Assessed question: answer it in Jupyter; your answer is "
+                     "recorded for your instructor.</p>")
+    elif key is not None and q.graded:
+        why = f"<p><strong>Why:</strong> {_inline(key.explanation)}</p>" if key.explanation else ""
+        body += (f"<details class='ck-answer'><summary>Show answer</summary>{answer_html(q, key)}{why}"
+                 f"{_sources(q, known_sources)}</details>")
+    elif key is not None and key.explanation:
+        body += (f"<details class='ck-answer'><summary>Show guidance</summary><p>{_inline(key.explanation)}</p>"
+                 f"{_sources(q, known_sources)}</details>")
+    return f"<li class='ck-q' id='q-{html.escape(q.id, quote=True)}'><p><strong>{points}</strong></p>{body}</li>"
+
+
+def bank_html(bank: Bank, questions: list[Question] | None = None, known_sources: dict | None = None) -> str:
+    """A bank (or some of its questions) as one HTML section. Assessed banks never show keys."""
+    questions = list(bank.questions) if questions is None else questions
+    keys = bank.keys if bank.mode == "formative" else None
+    note = ("Assessed quiz: answers are recorded in Jupyter and graded by your instructor."
+            if bank.mode == "assessed" else
+            "Practice quiz: answer in Jupyter for instant feedback, or think first, then open each answer.")
+    items = "".join(question_html(q, (keys or {}).get(q.id), bank.mode, known_sources or {}) for q in questions)
+    title = html.escape(bank.title)
+    return (f"<style>{CSS}</style><section class='ck-quiz' aria-label='Quiz: {title}'>"
+            f"<h3>Check your understanding: {title}</h3><p>{note}</p><ol class='ck-questions'>{items}</ol></section>")
