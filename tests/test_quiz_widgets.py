@@ -125,3 +125,10 @@ def test_summary_updates_and_static_fallback(store):
     assert "application/vnd.jupyter.widget-view+json" in data
     assert "Press Shift+Enter" in data["text/html"] and "Run this notebook in Jupyter" in data["text/html"]
     assert "Why" not in data["text/html"]
+
+
+def test_show_can_leave_out_questions_shown_earlier(store):
+    view = quiz.show("00", exclude=["run-cell"], store=store)
+    assert "run-cell" not in [w._q.id for w in view.widgets] and len(view.widgets) == 6
+    with pytest.raises(KeyError, match="no-such"):
+        quiz.show("00", exclude=["no-such"], store=store)

@@ -82,15 +82,20 @@ class QuizView:
         return bundle
 
 
-def show(target: str, *, store=None) -> QuizView:
+def show(target: str, *, exclude: tuple[str, ...] | list[str] = (), store=None) -> QuizView:
     """Show a module's quiz (``"00"``) or one question (``"00/q-cells"``).
 
-    The returned view displays itself when it is the last value of a cell.
+    ``exclude`` leaves out questions already shown elsewhere in the notebook, e.g.
+    ``quiz.show("07", exclude=["your-call"])``. The returned view displays itself when it
+    is the last value of a cell.
     """
     from coursekit.quiz.bank import bank_path, load_bank
     from coursekit.quiz.store import ProgressStore
 
     module, _, qid = target.partition("/")
     bank = load_bank(bank_path(module))
-    questions = [bank.question(qid)] if qid else list(bank.questions)
+    questions = [bank.question(qid)] if qid else [q for q in bank.questions if q.id not in exclude]
+    unknown = set(exclude) - {q.id for q in bank.questions}
+    if unknown:
+        raise KeyError(f"no question(s) {sorted(unknown)} in {bank.path.name}")
     return QuizView(bank, questions, store or ProgressStore())
