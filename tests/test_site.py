@@ -149,3 +149,22 @@ def test_the_real_course_builds_a_page_per_available_module(tmp_path):
     built = {p.name for p in (tmp_path / "site").glob("*.html")}
     assert report.failed == {}, report.failed
     assert built == expected | {"index.html"}
+
+
+def test_markdown_inside_details_stays_hidden():
+    from coursekit.instructor.site import expand_details
+
+    src = ("Intro\n\n<details><summary>Our reading</summary>\n\n- **A** is a fact.\n- B is a value.\n\n"
+           "Result: *both*.\n</details>\n\nAfter.")
+    out = expand_details(src)
+    block = out[out.index("<details>"):out.index("</details>") + len("</details>")]
+    assert "<li><strong>A</strong> is a fact.</li>" in block and "<em>both</em>" in block
+    assert "\n\n" not in block  # one HTML block: nbconvert cannot close it early
+    assert out.startswith("Intro\n\n") and out.endswith("\n\nAfter.")
+
+
+def test_check_page_flags_an_empty_disclosure():
+    from coursekit.instructor.site import check_page
+
+    assert any("empty" in p for p in check_page("<details><summary>Answer</summary>\n</details><ul><li>x</li></ul>"))
+    assert not any("empty" in p for p in check_page("<details><summary>Answer</summary><p>x</p></details>"))

@@ -200,6 +200,28 @@ def normalise(nb: dict[str, Any]) -> dict[str, Any]:
     return nb
 
 
+_DETAILS = re.compile(r"(<details[^>]*>\s*<summary>.*?</summary>)(.*?)(</details>)", re.S)
+
+
+def expand_details(source: str) -> str:
+    """Render the Markdown inside ``<details>`` blocks to HTML, as one block with no blank lines.
+
+    JupyterLab renders Markdown between ``<details>`` and ``</details>``; nbconvert's renderer
+    ends the HTML block at the first blank line, which leaves the "hidden" answer outside the
+    disclosure, visible to everyone. Pre-rendering keeps it inside.
+    """
+    import mistune
+
+    md = mistune.create_markdown(escape=False, plugins=["strikethrough", "table"])
+
+    def repl(m: re.Match) -> str:
+        inner = md(m.group(2).strip())
+        lines = [line for line in (m.group(1) + "\n" + inner + m.group(3)).splitlines() if line.strip()]
+        return "\n".join(lines)
+
+    return _DETAILS.sub(repl, source)
+
+
 def prepare_outputs(nb: Any, banks: _Banks, name: str) -> list[str]:
     """Make an executed notebook static (in place); returns warnings."""
     warnings: list[str] = []
@@ -208,6 +230,8 @@ def prepare_outputs(nb: Any, banks: _Banks, name: str) -> list[str]:
         tags = cell_tags(cell)
         if tags:
             cell.metadata["tags"] = tags
+        if cell.cell_type == "markdown" and "<details" in cell.source:
+            cell.source = expand_details(cell.source)
         if cell.cell_type != "code":
             continue
         source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
@@ -309,6 +333,8 @@ def check_page(text: str) -> list[str]:
     for needle in (WIDGET_VIEW, WIDGET_STATE, "Error displaying widget"):
         if needle in text:
             problems.append(f"the page contains {needle!r}")
+    if re.search(r"<details[^>]*>\s*<summary>.*?</summary>\s*</details>", text, re.S):
+        problems.append("a <details> disclosure is empty: its answer is shown outside it")
     return problems
 
 
