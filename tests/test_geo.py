@@ -268,3 +268,16 @@ def test_russia_has_no_false_bands_across_the_antimeridian(scale):
     if scale == "50m":
         assert geo.country_at(20.0, 67.0, scale) == "SWE"  # northern Sweden
         assert geo.country_at(33.0, 64.0, scale) == "RUS"  # Karelia
+
+
+def test_buffer_and_within_km():
+    from coursekit.datasets import load_places
+
+    ring = geo.buffer_km("BLR", 100)
+    assert not ring.contains(geo._country("50m", "BLR").representative_point())  # the country itself is out
+    near = geo.within_km(geo.points_gdf(load_places()), "BLR", 100)
+    assert near["name"].tolist()[:2] == ["Vilnius", "Suwałki"]  # nearest first
+    assert 20 < near["km"].iloc[0] < 40 and (near["km"] <= 100).all()
+    assert "Minsk" not in near["name"].tolist()  # inside Belarus, not near it
+    with pytest.raises(ValueError, match="positive"):
+        geo.buffer_km("BLR", 0)

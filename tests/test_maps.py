@@ -165,3 +165,13 @@ def test_add_points_joins_the_legend():
 def test_the_strength_chart_adds_up_nato_june_2022_figures():
     fig = maps.efp_strength_chart()
     assert "9,641 troops" in fig.coursekit_alt
+
+
+def test_within_reach_map_lists_the_places_in_its_alt_text():
+    fig = maps.within_reach_map(100)
+    alt = fig.coursekit_alt
+    assert "Vilnius" in alt and "Suwałki" in alt and "EPSG:3035" in alt
+    assert fig.texts and fig.legends
+    assert any("Sources:" in t.get_text() for t in fig.texts)
+    with pytest.raises(ValueError):
+        maps.within_reach_map(0)

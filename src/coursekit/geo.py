@@ -343,3 +343,39 @@ def points_gdf(
         values[col] = num.astype(float)
     geometry = gpd.points_from_xy(values[lon], values[lat], crs=WGS84)
     return gpd.GeoDataFrame(df.copy(), geometry=geometry, crs=WGS84)
+
+
+def buffer_km(iso3: str, km: float, scale: str = "50m") -> BaseGeometry:
+    """The area within ``km`` of a country's border, outside the country (lon/lat polygon).
+
+    The buffer is drawn in ``METRIC`` (EPSG:3035), so ``km`` is a true distance.
+
+    >>> ring = buffer_km("BLR", 100)
+    >>> ring.contains(Point(25.28, 54.69))  # Vilnius lies within 100 km of Belarus  # doctest: +SKIP
+    True
+    """
+    if km <= 0:
+        raise ValueError(f"km must be positive, got {km}")
+    country = to_metric(_country(scale, iso3))
+    ring = country.buffer(km * 1000.0, quad_segs=16).difference(country)
+    return _reproject(ring, METRIC, WGS84)
+
+
+def within_km(points: gpd.GeoDataFrame, iso3: str, km: float, scale: str = "50m") -> gpd.GeoDataFrame:
+    """The points that lie within ``km`` of a country (outside it), nearest first, with ``km`` added.
+
+    ``points`` is a GeoDataFrame with a CRS (e.g. from :func:`points_gdf`).
+
+    >>> from coursekit.datasets import load_places           # doctest: +SKIP
+    >>> within_km(points_gdf(load_places()), "BLR", 50)[["name", "km"]]   # doctest: +SKIP
+    """
+    if km <= 0:
+        raise ValueError(f"km must be positive, got {km}")
+    if points.crs is None:
+        raise ValueError("the points have no CRS; make them with points_gdf() or set_crs('EPSG:4326').")
+    country = to_metric(_country(scale, iso3))
+    metric = points.to_crs(METRIC)
+    dist = metric.geometry.distance(country) / 1000.0
+    out = points.assign(km=dist.round(1).values)
+    outside = ~metric.geometry.within(country)
+    return out[outside.values & (dist.values <= km)].sort_values("km")

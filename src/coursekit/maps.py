@@ -943,3 +943,59 @@ __all__ = [
     "base_map", "add_points", "nato_enlargement_map", "forward_presence_map", "suwalki_map", "measures",
     "crimea_map", "projection_panels", "efp_strength_chart", "exercise_estimates_chart",
 ]
+
+
+# --- what lies within reach ----------------------------------------------------------------
+
+REACH = (18.0, 48.3, 36.5, 58.3)
+
+
+def within_reach_map(km: float = 100, iso3: str = "BLR") -> Figure:
+    """The area within ``km`` of a country's border (default: Belarus), and the places in it.
+
+    The band is buffered in EPSG:3035, so its width is a true distance; places from
+    ``data/places.csv`` that lie in it are marked and labelled with their distance.
+    """
+    import geopandas as gpd
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from coursekit.datasets import load_nato_members, load_places
+
+    if isinstance(km, bool) or not isinstance(km, int | float) or not 0 < km <= 400:
+        raise ValueError(f"km must be a distance between 1 and 400, got {km!r}.")
+    crs = EAST_FLANK_CRS
+    places = load_places()
+    near = geo.within_km(geo.points_gdf(places), iso3, km)
+    members = set(load_nato_members()["iso3"])
+    world = _countries("50m", crs)
+    name = world.loc[world["iso3"] == iso3, "name"].iloc[0]
+    fig, (ax,) = _map_figure(REACH, width=9.0, legend_rows=3, crs=crs)
+    rus_blr = world["iso3"].isin(["RUS", "BLR"])
+    world[~world["iso3"].isin(members) & ~rus_blr].plot(ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.6,
+                                                        zorder=1)
+    world[world["iso3"].isin(members)].plot(ax=ax, facecolor=ALLY, edgecolor=BORDER, linewidth=0.6, zorder=1)
+    world[rus_blr].plot(ax=ax, facecolor=RUSSIA_BELARUS, edgecolor=BORDER, linewidth=0.6, zorder=1)
+    band = gpd.GeoSeries([geo.buffer_km(iso3, km)], crs=geo.WGS84).to_crs(crs)
+    band.plot(ax=ax, facecolor="none", edgecolor=PURPLE, hatch="...", linewidth=1.4, zorder=2)
+    _draw_occupied(ax, None, facecolor=LAND, crs=crs)
+    _name_label(ax, name.upper(), 28.0, 53.35, fontsize=11, crs=crs)
+    for row in near.itertuples():
+        x, y = _xy(row.lon, row.lat, crs)
+        ax.scatter([x], [y], marker="o", s=45, color="white", edgecolor="black", linewidth=1.2, zorder=6)
+        ax.annotate(f"{row.name}\n{row.km:.0f} km", (x, y), xytext=(6, 4), textcoords="offset points",
+                    fontsize=9, color=TEXT, path_effects=_halo(), zorder=7)
+    handles = [Patch(facecolor="none", edgecolor=PURPLE, hatch="...", label=f"Within {km:g} km of {name}"),
+               Line2D([], [], marker="o", linestyle="none", markersize=7, color="white", markeredgecolor="black",
+                      label="Place named in the course (distance to the border)"),
+               _country_handle(ALLY, "NATO member (2024)"), _country_handle(RUSSIA_BELARUS, "Russia, Belarus"),
+               _country_handle(LAND, "Other country"), _occupied_handle()]
+    listed = "; ".join(f"{r.name} ({r.km:.0f} km)" for r in near.itertuples()) or "none of the course's places"
+    alt = (f"Map of {name} and its neighbours with a dotted band {km:g} km wide around {name}'s border, "
+           f"measured in EPSG:3035. Places of the course within the band: {listed}. NATO members are cream, "
+           "Russia and Belarus grey; Crimea is hatched as Ukrainian territory occupied by Russia.")
+    ids = [*BASEMAP_SOURCES, *CRIMEA_SOURCES, *_ids(near["source"])]
+    source = _source_line(BASEMAP_CREDIT, "places: data/places.csv",
+                          f"band buffered {km:g} km in ETRS89-LAEA (EPSG:3035) on the 1:50m borders")
+    return _finish(fig, f"What lies within {km:g} km of {name}?", source, ids, alt, handles=handles, ncol=2,
+                   subtitle="Distances run from each place to the nearest point of the border as drawn at 1:50m.")
