@@ -14,14 +14,13 @@ itself, proof of a particular "true" result.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from coursekit.errors import DataError
+from coursekit.errors import DataError, csv_rows
 from coursekit.paths import data_file
 from coursekit.sources import load_sources, require_ids
 
@@ -132,27 +131,17 @@ def load_elections(path: str | Path | None = None, *,
     ``lukashenka_pct`` a float or None) plus ``when`` (Timestamp) and ``year``.
     """
     p = Path(path) if path else data_file("elections.csv")
-    if not p.is_file():
-        raise DataError(p, "the file is missing.", fix="restore it from the repository.")
     known = load_sources(sources_path)
     rows: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
-    with open(p, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise DataError(p, f"missing column(s) {missing}.", row="line 1", field=missing[0],
-                            fix="the header must be: " + ",".join(COLUMNS))
-        for line, raw in enumerate(reader, start=2):
-            rec = _parse_row(raw, p, f"line {line}", known)
-            key = (rec["date"], rec["election"])
-            if key in seen:
-                raise _fail(p, f"line {line}", "date", f"the {rec['election']} election of {rec['date']} "
-                            "is listed twice.", "keep one row per election.")
-            seen.add(key)
-            rows.append(rec)
-    if not rows:
-        raise DataError(p, "the file has no elections.", fix="add at least one row.")
+    for line, raw in csv_rows(p, COLUMNS, empty="elections"):
+        rec = _parse_row(raw, p, line, known)
+        key = (rec["date"], rec["election"])
+        if key in seen:
+            raise _fail(p, line, "date", f"the {rec['election']} election of {rec['date']} "
+                        "is listed twice.", "keep one row per election.")
+        seen.add(key)
+        rows.append(rec)
     return pd.DataFrame(rows).sort_values("when", kind="stable").reset_index(drop=True)
 
 

@@ -38,3 +38,26 @@ class DataError(ValueError):
         if fix:
             text += f" Fix: {fix}"
         super().__init__(text)
+
+
+def csv_rows(path: str | Path, required, *, header=None, empty: str = "rows") -> list[tuple[str, dict]]:
+    """The rows of a CSV data file as ``("line N", row)`` pairs, the header being line 1.
+
+    Fails with a :class:`DataError` when the file is missing, lacks a ``required`` column
+    (``header``, default ``required``, is the header the fix suggests) or has no rows.
+    """
+    import csv
+
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(p, "the file is missing.", fix="restore it with `git checkout -- " + p.as_posix() + "`.")
+    with open(p, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            raise DataError(p, f"missing column(s) {missing}.", row="line 1", field=missing[0],
+                            fix="the header must be: " + ",".join(header or required))
+        rows = [(f"line {n}", raw) for n, raw in enumerate(reader, start=2)]
+    if not rows:
+        raise DataError(p, f"the file has no {empty}.", fix="add at least one row.")
+    return rows

@@ -12,12 +12,11 @@ does not yet know of give the latest (``data/essay_dating.csv``).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursekit.errors import DataError
+from coursekit.errors import DataError, csv_rows
 from coursekit.paths import data_file
 from coursekit.sources import require_ids
 
@@ -45,31 +44,26 @@ class Clue:
 def load_dating(path: str | Path | None = None) -> list[Clue]:
     """Load and validate ``data/essay_dating.csv``."""
     p = Path(path) if path else data_file("essay_dating.csv")
-    with open(p, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise DataError(p, f"missing column(s) {missing}.", row=1,
-                            fix="the header must be: " + ",".join(COLUMNS))
-        clues = []
-        for line, row in enumerate(reader, start=2):
-            try:
-                date = dt.date.fromisoformat(row["date"])
-            except ValueError:
-                raise DataError(p, f"{row['date']!r} is not an ISO date.", row=line, field="date",
-                                fix="write the date as YYYY-MM-DD.") from None
-            if row["bound"] not in BOUNDS:
-                raise DataError(p, f"{row['bound']!r} is not a bound.", row=line, field="bound",
-                                fix="use 'after' (the essay knows of it) or 'before' (it does not).")
-            try:
-                para = int(row["paragraph"])
-            except ValueError:
-                para = 0
-            if not 1 <= para <= PARAGRAPHS:
-                raise DataError(p, f"{row['paragraph']!r} is not a paragraph number.", row=line,
-                                field="paragraph", fix=f"use 1–{PARAGRAPHS}.")
-            ids = require_ids(row["source"], path=p, row=line)
-            clues.append(Clue(row["evidence"].strip(), para, date, row["bound"], tuple(ids)))
+    clues = []
+    for where, row in csv_rows(p, COLUMNS, empty="clues"):
+        line = int(where.split()[1])
+        try:
+            date = dt.date.fromisoformat(row["date"])
+        except ValueError:
+            raise DataError(p, f"{row['date']!r} is not an ISO date.", row=line, field="date",
+                            fix="write the date as YYYY-MM-DD.") from None
+        if row["bound"] not in BOUNDS:
+            raise DataError(p, f"{row['bound']!r} is not a bound.", row=line, field="bound",
+                            fix="use 'after' (the essay knows of it) or 'before' (it does not).")
+        try:
+            para = int(row["paragraph"])
+        except ValueError:
+            para = 0
+        if not 1 <= para <= PARAGRAPHS:
+            raise DataError(p, f"{row['paragraph']!r} is not a paragraph number.", row=line,
+                            field="paragraph", fix=f"use 1–{PARAGRAPHS}.")
+        ids = require_ids(row["source"], path=p, row=line)
+        clues.append(Clue(row["evidence"].strip(), para, date, row["bound"], tuple(ids)))
     return clues
 
 

@@ -15,13 +15,12 @@ impersonation, emotion, polarisation, conspiracy, discrediting and trolling.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from coursekit.errors import DataError
+from coursekit.errors import DataError, csv_rows
 from coursekit.paths import data_file
 from coursekit.sources import load_sources, require_ids
 from coursekit.timeline import parse_date
@@ -106,20 +105,8 @@ def load_narratives(path: str | Path | None = None, *,
     ``target``, ``actor``, ``sources`` (a list of ids) and ``note``.
     """
     p = Path(path) if path else data_file("narratives.csv")
-    if not p.is_file():
-        raise DataError(p, "the file is missing.", fix="restore it from the repository.")
     known = load_sources(sources_path)
-    rows = []
-    with open(p, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-        if missing:
-            raise DataError(p, f"missing column(s) {missing}.", row="line 1", field=missing[0],
-                            fix="the header must be: " + ",".join(COLUMNS))
-        for line, raw in enumerate(reader, start=2):
-            rows.append(_parse_row(raw, p, f"line {line}", known))
-    if not rows:
-        raise DataError(p, "the file has no narratives.", fix="add at least one row.")
+    rows = [_parse_row(raw, p, line, known) for line, raw in csv_rows(p, REQUIRED, header=COLUMNS, empty="narratives")]
     df = pd.DataFrame(rows)
     return df.sort_values("when", kind="stable").reset_index(drop=True)
 

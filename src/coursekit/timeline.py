@@ -15,7 +15,6 @@ sorting and plotting, a month is placed on its 15th day and a year on 1 July
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 import textwrap
@@ -25,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from coursekit.errors import DataError
+from coursekit.errors import DataError, csv_rows
 from coursekit.paths import data_file
 from coursekit.sources import load_sources, require_ids
 
@@ -80,20 +79,8 @@ def load_timeline(path: str | Path | None = None, *,
     ids), ``when`` (a Timestamp for sorting and plotting) and ``precision`` (day, month, year).
     """
     p = Path(path) if path else data_file("union_state_timeline.csv")
-    if not p.is_file():
-        raise DataError(p, "the file is missing.", fix="restore it from the repository.")
     known = load_sources(sources_path)
-    rows = []
-    with open(p, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise DataError(p, f"missing column(s) {missing}.", row="line 1", field=missing[0],
-                            fix="the header must be: " + ",".join(COLUMNS))
-        for line, raw in enumerate(reader, start=2):
-            rows.append(_parse_row(raw, p, f"line {line}", known))
-    if not rows:
-        raise DataError(p, "the timeline has no events.", fix="add at least one row.")
+    rows = [_parse_row(raw, p, line, known) for line, raw in csv_rows(p, COLUMNS, empty="events")]
     df = pd.DataFrame(rows)
     return df.sort_values("when", kind="stable").reset_index(drop=True)
 
