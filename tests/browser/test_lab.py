@@ -11,7 +11,7 @@ from coursekit.quiz.bank import bank_path, load_bank
 from tests.browser.conftest import ARTIFACTS, REPO, open_and_run_all, wait_until_done
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-OURS = ".coursekit-quiz, .coursekit-summary, .coursekit-figure, .jp-RenderedMarkdown"
+OURS = ".coursekit-quiz, .coursekit-summary, .coursekit-figure, .jp-RenderedMarkdown, .jp-OutputArea-output"
 
 
 def n_questions(module: str) -> int:
@@ -100,9 +100,11 @@ def test_a_disabled_widgets_extension_is_caught(broken_lab, page):
 
 
 @pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm ci)")
-def test_accessibility_scan_of_start_here(lab, page):
-    open_and_run_all(page, lab.notebook_url("00_start_here.ipynb"))
-    assert_course_page_ok(page, "00")
+@pytest.mark.parametrize("module", ["00", "04"])
+def test_accessibility_scan_in_jupyterlab(lab, page, module):
+    m = load_course().module(module)
+    open_and_run_all(page, lab.notebook_url(m.notebook))
+    assert_course_page_ok(page, module)
     assert page.evaluate("(ours) => document.querySelectorAll(ours).length", OURS) > 7
     page.add_script_tag(path=str(AXE))
     results = page.evaluate(
@@ -117,7 +119,32 @@ def test_accessibility_scan_of_start_here(lab, page):
         OURS,
     )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "axe-00_start_here.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    (ARTIFACTS / f"axe-lab-{module}.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     ours = [(v["id"], v["impact"], n["target"]) for v in results for n in v["nodes"]
             if n["ours"] and v["impact"] in ("serious", "critical")]
     assert not ours, f"serious or critical accessibility violations in the kit's own content: {ours}"
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm ci)")
+@pytest.mark.parametrize("module", ["00", "04"])
+def test_accessibility_scan_of_the_static_site(browser, tmp_path, module):
+    """The static course site is all the kit's own: no serious or critical violation anywhere."""
+    from coursekit.instructor.site import build_site
+
+    build_site(tmp_path / "site", modules=[module], root=REPO, show_progress=False)
+    page_file = next((tmp_path / "site").glob(f"{module}_*.html"))
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(page_file.as_uri())
+        page.add_script_tag(path=str(AXE))
+        results = page.evaluate(
+            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(
+                v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))"""
+        )
+    finally:
+        context.close()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"axe-site-{module}.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    bad = [(v["id"], v["impact"], v["nodes"][:3]) for v in results if v["impact"] in ("serious", "critical")]
+    assert not bad, f"serious or critical accessibility violations on the static site: {bad}"

@@ -61,6 +61,14 @@ PAGE_CSS = """
 details.ck-solution{border:1px dashed #888;border-radius:6px;padding:0.3em 0.8em;margin:0.5em 0}
 details.ck-solution>summary{cursor:pointer;font-weight:600;
   font-family:var(--jp-ui-font-family,system-ui,sans-serif);font-size:var(--jp-content-font-size1,14px)}
+/* Accessibility (axe-core, WCAG AA): links are underlined, not told apart by colour alone;
+   prompts and code tokens get at least 4.5:1 contrast on their backgrounds. */
+.jp-RenderedHTMLCommon a, .jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited, .ck-nav a{
+  text-decoration:underline !important}
+.jp-InputPrompt, .jp-OutputPrompt{color:#4a4a4a !important;opacity:1 !important}
+.highlight .c, .highlight .c1, .highlight .cm, .highlight .ch, .highlight .cs{color:#4f5b4f !important}
+.highlight .ow, .highlight .o{color:#6b2c91 !important}
+.highlight .mi, .highlight .mf, .highlight .m, .highlight .mh, .highlight .mo{color:#1e5a1e !important}
 """
 
 TEMPLATE = """{%- extends 'index.html.j2' -%}
