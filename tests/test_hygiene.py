@@ -1,6 +1,7 @@
 """Notebooks stored clean, all of them in the manifest and run by nbval; a light import."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -54,3 +55,21 @@ def test_import_coursekit_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"import coursekit pulled in: {out.stdout.strip()}"
+
+
+CITATION = re.compile(r"\[([a-z0-9][a-z0-9-]*-[a-z0-9-]+(?:;\s*[a-z0-9][a-z0-9-]*-[a-z0-9-]+)*)\](?!\()")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_citation_in_a_notebook_resolves(path):
+    """[source-id; other-id] in Markdown must resolve in data/sources.yml; every notebook renders its Sources."""
+    from coursekit.sources import load_sources
+
+    known = load_sources()
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cited = {sid for c in nb["cells"] if c["cell_type"] == "markdown"
+             for m in CITATION.finditer("".join(c["source"])) for sid in re.split(r";\s*", m.group(1))}
+    unknown = sorted(cited - set(known))
+    assert not unknown, f"{path.name} cites ids that are not in data/sources.yml: {unknown}"
+    code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "render_sources(" in code, f"{path.name} has no Sources section (render_sources)"
