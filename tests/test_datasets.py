@@ -236,3 +236,49 @@ def test_missing_file_is_named(tmp_path):
     with pytest.raises(DataError) as err:
         datasets.load_places(missing)
     assert str(missing) in str(err.value) and "Fix:" in str(err.value)
+
+
+# --- exercise grounds ----------------------------------------------------------------------
+
+
+def test_exercise_grounds_lie_in_belarus_and_name_known_exercises():
+    grounds = datasets.load_exercise_grounds()
+    assert len(grounds) >= 6 and grounds["name"].is_unique
+    assert set(grounds["country_iso3"]) == {"BLR"}
+    datasets.check_points_in_countries(grounds)                  # every point in Belarus
+    exercises = set(datasets.load_exercises()["name"])
+    named = {e for names in grounds["exercises"] for e in names}
+    assert named == exercises                                    # each exercise has a ground
+    assert grounds["location_note"].str.startswith("The point is the").all()
+    borisov = grounds.set_index("name").loc["Borisovsky training ground"]
+    assert borisov["exercises"] == ["Zapad 2017", "Zapad 2025"]
+
+
+def test_exercise_ground_outside_belarus_names_the_row(tmp_path):
+    # Gozhsky moved to Vilnius: the table still says BLR.
+    path, line = broken_copy(tmp_path, "exercise_grounds.csv", "Gozhsky", "53.6758,23.82887",
+                             "54.68916,25.2798")
+    grounds = datasets.load_exercise_grounds(path)
+    with pytest.raises(DataError) as err:
+        datasets.check_points_in_countries(grounds)
+    assert_names(err, path, line, "lat/lon")
+    assert "LTU" in str(err.value) and "Gozhsky" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        (",Allied Resolve 2022,", ",Allied Resolve 2021,", "exercises", "'Allied Resolve 2021'"),
+        (",Allied Resolve 2022,", ",Zapad 2017;Zapad 2017,", "exercises", "twice"),
+        (",Allied Resolve 2022,", ",,", "exercises", "empty"),
+        ("reform-news-2022-02-gozhsky", "reform-news-2099-nothing", "source",
+         "'reform-news-2099-nothing'"),
+        (",BLR,", ",Belarus,", "country_iso3", "alpha-3"),
+    ],
+)
+def test_bad_exercise_ground_names_file_line_and_field(tmp_path, old, new, field, words):
+    path, line = broken_copy(tmp_path, "exercise_grounds.csv", "Gozhsky", old, new)
+    with pytest.raises(DataError) as err:
+        datasets.load_exercise_grounds(path)
+    assert_names(err, path, line, field)
+    assert words in str(err.value)

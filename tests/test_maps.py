@@ -175,3 +175,39 @@ def test_within_reach_map_lists_the_places_in_its_alt_text():
     assert any("Sources:" in t.get_text() for t in fig.texts)
     with pytest.raises(ValueError):
         maps.within_reach_map(0)
+
+
+def test_belarus_military_map_has_title_legend_source_line_and_alt_text_naming_the_grounds():
+    from coursekit.datasets import load_exercise_grounds
+
+    fig = maps.belarus_military_map()
+    grounds = load_exercise_grounds()
+    assert f"{len(grounds)} training grounds" in title_of(fig)
+    assert has_legend(fig)
+    legend = " ".join(t.get_text() for leg in fig.legends for t in leg.get_texts())
+    assert "Training ground" in legend and "Russian military facility" in legend
+    assert "see the Sources section" in source_line(fig)
+    alt = fig.coursekit_alt
+    for name in grounds["name"]:
+        assert name in alt, name
+    assert "Hantsavichy" in alt and "Vileyka" in alt
+    labels = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "Obuz-Lesnovsky\nZapad 2021\nAllied Resolve 2022" in labels
+    known = load_sources()
+    assert fig.coursekit_sources and all(i in known for i in fig.coursekit_sources)
+    assert render(fig, alt).png.startswith(b"\x89PNG")
+
+
+def test_belarus_military_map_of_one_exercise_shows_only_its_grounds():
+    fig = maps.belarus_military_map(exercise="Zapad 2021")
+    labels = " ".join(t.get_text() for t in fig.axes[0].texts)
+    shown = {"Obuz-Lesnovsky", "Domanovsky", "Ruzhansky", "Brestsky"}
+    hidden = {"Gozhsky", "Borisovsky", "Lepelsky", "Osipovichsky"}
+    assert all(n in labels and n in fig.coursekit_alt for n in shown)
+    assert not any(n in labels or n in fig.coursekit_alt for n in hidden)
+    assert "4 training grounds used in Zapad 2021" in title_of(fig)
+    assert "Vileyka" in labels                                  # the Russian sites stay
+    with pytest.raises(ValueError, match="Zapad 2017"):
+        maps.belarus_military_map(exercise="Zapad 1999")
+    with pytest.raises(TypeError, match="Zapad 2021"):
+        maps.belarus_military_map(exercise=2021)

@@ -9,6 +9,7 @@ file (under ``data/``)         loader
 ``military_sites.csv``         :func:`load_military_sites`: Russian facilities in Belarus
 ``exercises.csv``              :func:`load_exercises`: troop estimates for four exercises
 ``places.csv``                 :func:`load_places`: points the notebooks put on maps
+``exercise_grounds.csv``       :func:`load_exercise_grounds`: ranges used in the four exercises
 =============================  ========================================================
 
 Every loader takes an optional ``path`` (default: the shipped file), checks each row and
@@ -594,3 +595,61 @@ def check_points_in_countries(df: pd.DataFrame, *, iso3: str | None = None,
                 fix="check the coordinates against the place's gazetteer entry (and that lat "
                     f"and lon are not swapped), or correct '{column}'.",
             )
+
+
+# --- exercise grounds ----------------------------------------------------------------------
+
+EXERCISE_GROUNDS = Schema(
+    "exercise_grounds.csv",
+    (
+        Col("name"),
+        Col("lat", "lat"),
+        Col("lon", "lon"),
+        Col("geonames_id", "count", empty_ok=True),
+        Col("country_iso3", "iso3"),
+        Col("exercises", "list"),
+        Col("location_note"),
+        Col("source", "sources"),
+    ),
+    key=("name",),
+)
+
+
+def _check_exercise_names(df: pd.DataFrame, known: list[str], exercises_file: str) -> None:
+    """Every name in ``exercises`` is an exercise of ``data/exercises.csv``, none twice a row."""
+    for line, names in df["exercises"].items():
+        for name in names:
+            if name not in known:
+                raise DataError(df.attrs["path"], f"unknown exercise {name!r}.", row=_row_label(line),
+                                field="exercises",
+                                fix=f"use names from the 'name' column of {exercises_file} ("
+                                    + ", ".join(repr(k) for k in known) + "), separated by semicolons.")
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise DataError(df.attrs["path"], f"{twice[0]!r} is listed twice.", row=_row_label(line),
+                            field="exercises", fix="name each exercise once.")
+
+
+def load_exercise_grounds(path: str | Path | None = None, *,
+                          sources: dict[str, Source] | None = None) -> pd.DataFrame:
+    """Training grounds in Belarus used in the joint exercises of ``exercises.csv``, as points.
+
+    Columns: ``name``, ``lat``, ``lon``, ``geonames_id``, ``country_iso3``, ``exercises`` (list of
+    names from the ``name`` column of ``data/exercises.csv``), ``location_note`` (what the point
+    is: the town the range lies in or near, not the range itself), ``source``. Every exercise named
+    must exist in ``data/exercises.csv``; :func:`check_points_in_countries` checks the points.
+
+    >>> grounds = load_exercise_grounds()
+    >>> sorted(grounds.loc[grounds.exercises.map(lambda e: "Zapad 2025" in e), "name"])
+    ['Borisovsky training ground']
+    """
+    known = load_sources() if sources is None else sources
+    df = _read(EXERCISE_GROUNDS, path, known)
+    exercises = load_exercises(sources=known)
+    _check_exercise_names(df, list(dict.fromkeys(exercises["name"])),
+                          f"data/{Path(exercises.attrs['path']).name}")
+    return df
+
+
+FILES[EXERCISE_GROUNDS.file] = load_exercise_grounds
+__all__ += ["load_exercise_grounds"]

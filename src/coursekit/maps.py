@@ -999,3 +999,139 @@ def within_reach_map(km: float = 100, iso3: str = "BLR") -> Figure:
                           f"band buffered {km:g} km in ETRS89-LAEA (EPSG:3035) on the 1:50m borders")
     return _finish(fig, f"What lies within {km:g} km of {name}?", source, ids, alt, handles=handles, ncol=2,
                    subtitle="Distances run from each place to the nearest point of the border as drawn at 1:50m.")
+
+
+# --- Russian sites and exercise grounds in Belarus -----------------------------------------
+
+BELARUS = (22.5, 50.5, 33.5, 57.0)
+"""Extent of the Belarus map: Belarus and the edges of its neighbours."""
+BELARUS_CRS = _laea(28.0, 53.7)
+
+#: Where each ground's label goes (lon, lat of the text), keyed by the first word of its name.
+#: The Brest region is crowded, so labels there sit outside the cluster with a line to the point.
+_GROUND_LABEL_AT = {
+    "Gozhsky": (23.55, 54.45), "Brestsky": (24.25, 51.1), "Ruzhansky": (24.05, 52.65),
+    "Domanovsky": (25.0, 51.75), "Obuz-Lesnovsky": (25.55, 53.85), "Osipovichsky": (30.6, 53.0),
+    "Borisovsky": (30.55, 54.05), "Lepelsky": (30.35, 55.3),
+}
+#: Labels of the Russian facilities (lon, lat of the text), keyed by a word of the site's name.
+_SITE_LABEL_AT = {"Vileyka": ((26.2, 55.45), "Russian Navy communication\ncentre near Vileyka"),
+                  "Baranovichi": ((27.75, 52.25), "Russian early-warning radar\n(Volga) near Hantsavichy")}
+
+
+def _ground_label(name: str, exercises: Sequence[str]) -> str:
+    """A ground's label: its short name, then the exercises it was used in, one a line."""
+    short = name.replace(" training ground", "").replace(" range", "")
+    return short + "\n" + "\n".join(exercises)
+
+
+def belarus_military_map(exercise: str | None = None) -> Figure:
+    """Russian military facilities in Belarus and the training grounds of the joint exercises.
+
+    Diamonds mark the two Russian facilities of ``data/military_sites.csv``; triangles the training
+    grounds of ``data/exercise_grounds.csv``, each labelled with the exercises it was used in
+    (Zapad 2017, Zapad 2021, Zapad 2025, Allied Resolve 2022). ``exercise`` (a name from
+    ``data/exercises.csv``) shows only that exercise's grounds. Every marker sits at the town the
+    data name (see ``location_note``), not at the range's or facility's own position.
+    """
+    from matplotlib.lines import Line2D
+    from shapely.geometry import box
+
+    from coursekit.datasets import (
+        load_exercise_grounds,
+        load_exercises,
+        load_military_sites,
+        load_nato_members,
+        load_places,
+    )
+
+    names = list(dict.fromkeys(load_exercises()["name"]))
+    if exercise is not None and not isinstance(exercise, str):
+        raise TypeError(f"exercise must be a name such as 'Zapad 2021', not {exercise!r}.")
+    if exercise is not None and exercise not in names:
+        raise ValueError(f"no exercise {exercise!r} in data/exercises.csv; choose one of: {', '.join(names)}.")
+    grounds = load_exercise_grounds()
+    if exercise is not None:
+        grounds = grounds[grounds["exercises"].map(lambda ex: exercise in ex)]
+    sites = load_military_sites()
+    places = load_places().set_index("name")
+    capitals = places.loc[["Minsk", "Vilnius"]]
+    nato = load_nato_members()
+
+    crs = BELARUS_CRS
+    fig, (ax,) = _map_figure(BELARUS, width=10.0, legend_rows=4, crs=crs)
+    world = _countries("10m", crs)
+    members = set(nato["iso3"])
+    rus_blr = world["iso3"].isin(["RUS", "BLR"])
+    world[~world["iso3"].isin(members) & ~rus_blr].plot(ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.6,
+                                                        zorder=1)
+    world[world["iso3"].isin(members)].plot(ax=ax, facecolor=ALLY, edgecolor=BORDER, linewidth=0.6, zorder=1)
+    world[rus_blr].plot(ax=ax, facecolor=RUSSIA_BELARUS, edgecolor=BORDER, linewidth=0.6, zorder=1)
+    in_view = geo.load_basemap("10m")
+    in_view = set(in_view.loc[in_view.intersects(box(*BELARUS)), "iso3"])
+    for text, lon, lat, size in (("BELARUS", 28.3, 52.6, 12), ("RUSSIA", 32.3, 55.9, 11),
+                                 ("UKRAINE", 27.5, 50.95, 10), ("POLAND", 22.95, 52.7, 9),
+                                 ("LITHUANIA", 24.3, 55.75, 9), ("LATVIA", 26.0, 56.6, 9)):
+        _name_label(ax, text, lon, lat, fontsize=size, crs=crs)
+    _pointer_label(ax, "Kaliningrad\n(Russia)", (22.65, 54.75), (23.35, 55.15), fontsize=8, crs=crs)
+
+    for row in capitals.itertuples():
+        x, y = _xy(row.lon, row.lat, crs)
+        ax.scatter([x], [y], marker="o", s=40, color="white", edgecolor="black", linewidth=1.1, zorder=6)
+        ax.annotate(row.Index, (x, y), xytext=(6, -2), textcoords="offset points", ha="left", va="top",
+                    fontsize=9, fontstyle="italic", color=TEXT, path_effects=_halo(), zorder=7)
+    for row in sites.itertuples():
+        key = next((k for k in _SITE_LABEL_AT if k in row.name), None)
+        text_at, text = _SITE_LABEL_AT[key] if key else ((row.lon + 1.2, row.lat), row.name)
+        ax.scatter(*_xy(row.lon, row.lat, crs), marker="D", s=75, color=VERMILION, edgecolor="black",
+                   linewidth=0.9, zorder=6)
+        _pointer_label(ax, text, (row.lon, row.lat), text_at, fontsize=8.5, crs=crs)
+    for row in grounds.itertuples():
+        ax.scatter(*_xy(row.lon, row.lat, crs), marker="^", s=120, color=BLUE, edgecolor="black", linewidth=0.9,
+                   zorder=6)
+        text_at = _GROUND_LABEL_AT.get(row.name.split()[0], (row.lon + 1.2, row.lat))
+        _pointer_label(ax, _ground_label(row.name, row.exercises), (row.lon, row.lat), text_at, fontsize=8.5,
+                       crs=crs, linespacing=1.15)
+
+    which = f"used in {exercise}" if exercise else "used in Zapad 2017, Zapad 2021, Zapad 2025 and Allied Resolve 2022"
+    handles = [Line2D([], [], marker="^", linestyle="none", markersize=11, color=BLUE, markeredgecolor="black",
+                      label=f"Training ground {which} (at the nearest town)"),
+               Line2D([], [], marker="D", linestyle="none", markersize=8, color=VERMILION, markeredgecolor="black",
+                      label="Russian military facility (at the nearest town)"),
+               Line2D([], [], marker="o", linestyle="none", markersize=7, color="white", markeredgecolor="black",
+                      label="Capital"),
+               _country_handle(ALLY, "NATO member"), _country_handle(RUSSIA_BELARUS, "Russia, Belarus"),
+               _country_handle(LAND, "Other country (Ukraine)")]
+    n = len(grounds)
+    grounds_word = f"{n} training ground{'' if n == 1 else 's'}"
+    title = (f"Russian military sites in Belarus and {grounds_word} used in {exercise}" if exercise
+             else f"Russian military sites in Belarus and {grounds_word} of joint exercises")
+    listed = "; ".join(f"{r.name} (near {_town(r.location_note)}; {', '.join(r.exercises)})"
+                       for r in grounds.itertuples())
+    allies = ", ".join(sorted(nato.loc[nato["iso3"].isin(in_view), "country"]))
+    alt = (f"Map of Belarus and its neighbours. Triangles mark {n} training grounds in Belarus {which}, each "
+           f"labelled with its exercises: {listed}. Diamonds mark two Russian military facilities: the Volga "
+           "early-warning radar near Hantsavichy and the Russian Navy's communication centre near Vileyka. Open "
+           "circles mark the capitals Minsk and Vilnius. Every marker sits at the nearest town, not at the site's "
+           f"own position. NATO members ({allies}) are cream; Russia (with its Kaliningrad exclave) and Belarus "
+           "grey; Ukraine light grey.")
+    ids = [*BASEMAP_SOURCES, *CRIMEA_SOURCES, *_ids(grounds["source"]), *_ids(sites["source"]),
+           *_ids(capitals["source"]), *_ids(nato.loc[nato["iso3"].isin(in_view), "source"])]
+    source = _source_line(BASEMAP_CREDIT,
+                          "grounds: Belarusian and Russian defence ministries via state media, Interfax, the "
+                          "Lithuanian defence ministry, CNN (data/exercise_grounds.csv)",
+                          "sites: TASS, Interfax (data/military_sites.csv)", "towns: GeoNames")
+    return _finish(fig, title, source, ids, alt, handles=handles, ncol=2,
+                   subtitle="Only grounds named by a cited source; markers sit at nearby towns, not at the sites "
+                            "themselves.")
+
+
+def _town(note: str) -> str:
+    """The town a ``location_note`` names ("The point is the town of Barysaw (...)" -> "Barysaw")."""
+    import re
+
+    match = re.search(r"The point is the (?:town|city|urban settlement) of ([^ (.,]+)", note)
+    return match.group(1) if match else "a town (see the data)"
+
+
+__all__ += ["within_reach_map", "belarus_military_map"]
