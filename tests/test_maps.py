@@ -211,3 +211,22 @@ def test_belarus_military_map_of_one_exercise_shows_only_its_grounds():
         maps.belarus_military_map(exercise="Zapad 1999")
     with pytest.raises(TypeError, match="Zapad 2021"):
         maps.belarus_military_map(exercise=2021)
+
+
+@pytest.mark.parametrize("recipe", [
+    lambda: maps.nato_enlargement_map(), lambda: maps.forward_presence_map(2024), lambda: maps.suwalki_map(),
+    lambda: maps.within_reach_map(100), lambda: maps.belarus_military_map(), lambda: maps.crimea_map(),
+])
+def test_exactly_laid_out_maps_keep_every_text_inside_the_figure(recipe):
+    """Maps render without a tight bounding box, so nothing may stick out of the figure."""
+    fig = recipe()
+    assert fig.coursekit_tight is False
+    fig.canvas.draw()
+    box = fig.bbox
+    for text in fig.findobj(matplotlib.text.Text):
+        if not text.get_visible() or not text.get_text().strip():
+            continue
+        ext = text.get_window_extent()
+        assert ext.x0 >= box.x0 - 1 and ext.x1 <= box.x1 + 1 and ext.y0 >= box.y0 - 1 and ext.y1 <= box.y1 + 1, (
+            f"text {text.get_text()[:40]!r} is cut off at the figure's edge")
+    plt.close(fig)

@@ -45,7 +45,9 @@ def render(fig, alt: str, caption: str | None = None, dpi: int = 110) -> Figure:
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    # A tight bounding box draws the figure twice; kit maps are laid out exactly and opt out.
+    bbox = "tight" if getattr(fig, "coursekit_tight", True) else None
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches=bbox, metadata={"Software": None})
     plt.close(fig)
     return Figure(buf.getvalue(), alt, caption)
 

@@ -152,6 +152,7 @@ def _map_figure(extent: Sequence[float], *, width: float = 10.0, panels: int = 1
     footer = 0.55
     height = header + map_h + legend_h + footer
     fig = plt.figure(figsize=(width, height))
+    fig.coursekit_tight = False  # laid out to the inch: rendering skips the costly tight-bbox pass
     axes = []
     for i in range(panels):
         ax = fig.add_axes(((pad + i * (map_w + gap)) / width, (footer + legend_h) / height, map_w / width,
@@ -549,8 +550,8 @@ def forward_presence_map(year: int = 2024) -> Figure:
     source = _source_line(BASEMAP_CREDIT, "battlegroups: NATO and national governments (data/efp_battlegroups.csv)",
                           "sites: TASS, Interfax (data/military_sites.csv)")
     return _finish(fig, title, source, ids, alt, handles=handles, ncol=2,
-                   subtitle="Markers sit at the towns the bases are in or near. Framework nations rotate; "
-                            "the labels give those in the kit's data (see its note column).")
+                   subtitle="Markers sit at the bases' towns. Framework nations rotate; labels show those in the "
+                            "kit's data.")
 
 
 # --- the Suwałki gap -----------------------------------------------------------------------
