@@ -68,12 +68,24 @@ def test_start_here_quiz_answers_by_mouse_and_keyboard(lab, page):
     # The module summary counts both answers.
     page.locator(".coursekit-summary").get_by_text("2 of 6 points").wait_for(timeout=15_000)
 
+    # A written answer: a live word count, a clear message when too short, then recorded.
+    reflection = quizzes.nth(6)
+    reflection.scroll_into_view_if_needed()
+    box = reflection.get_by_role("textbox")
+    box.fill("Too short")
+    assert reflection.locator(".ck-count").inner_text() == "2 words (at least 5)"
+    reflection.get_by_role("button", name="Submit", exact=True).click()
+    reflection.get_by_role("status").get_by_text("Write at least 5 words").wait_for(timeout=15_000)
+    box.fill("I would want to know what the author gains if readers agree.")
+    reflection.get_by_role("button", name="Submit", exact=True).click()
+    reflection.get_by_role("status").get_by_text("Recorded").wait_for(timeout=15_000)
+
     # And the answers were stored for the learner.
     from coursekit.quiz.store import ProgressStore
 
     rows = ProgressStore(lab.base / "progress.sqlite").events()
     assert [(r.question_id, r.score) for r in rows] == [("run-cell", 0.0), ("run-cell", 1.0),
-                                                         ("progress-saved", 1.0)]
+                                                         ("progress-saved", 1.0), ("reflect-author", None)]
 
 
 MAP_MODULES = [m.id for m in load_course().available if m.id != "00"]

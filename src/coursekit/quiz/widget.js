@@ -109,7 +109,12 @@ function render({ model, el: host }) {
     } else if (q.type === "text") {
       const id = `${uid}-text`;
       body.append(el("label", { for: id, text: q.min_words ? `Your answer (at least ${q.min_words} words)` : "Your answer" }));
-      body.append(el("textarea", { id, rows: 4, class: "ck-text", disabled: locked, oninput: (e) => setValue(e.target.value) }, document.createTextNode(value ?? "")));
+      const words = (t) => (t || "").split(/\s+/).filter(Boolean).length;
+      const count = el("div", { class: "ck-count", id: `${uid}-count` });
+      const showCount = (t) => { count.textContent = `${words(t)} words` + (q.min_words ? ` (at least ${q.min_words})` : ""); };
+      body.append(el("textarea", { id, rows: Math.max(4, Math.min(20, Math.ceil((q.min_words || 0) / 10))), class: "ck-text", disabled: locked, "aria-describedby": `${uid}-count`, oninput: (e) => { showCount(e.target.value); setValue(e.target.value); } }, document.createTextNode(value ?? "")));
+      showCount(value);
+      body.append(count);
     }
     fs.append(body);
     form.append(fs);
