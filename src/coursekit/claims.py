@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from coursekit.errors import DataError
+from coursekit.errors import DataError, read_yaml
 from coursekit.paths import data_file
 from coursekit.sources import Source, load_sources, require_ids
 
@@ -97,20 +97,6 @@ def _text(entry: dict, key: str, path: Path, row: str, fix: str) -> str:
     if value is None or not str(value).strip():
         raise DataError(path, "is missing or empty.", row=row, field=key, fix=fix)
     return " ".join(str(value).split())
-
-
-def _load_yaml(path: Path) -> Any:
-    import yaml
-
-    if not path.is_file():
-        raise DataError(path, "the file is missing.", fix="restore it from the repository.")
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}" if mark else None
-        raise DataError(path, f"is not valid YAML ({exc}).", row=line,
-                        fix="correct the YAML syntax at that line.") from exc
 
 
 def _check_verdict(entry: dict, path: Path, row: str, known: dict[str, Source]) -> dict:
@@ -266,7 +252,7 @@ def parse_essay(data: Any, path: Path, known: dict[str, Source]) -> dict:
 
 def _inputs(path: str | Path | None, sources_path: str | Path | None) -> tuple[Path, Any, dict]:
     p = Path(path) if path else data_file("claims.yml")
-    data = _load_yaml(p)
+    data = read_yaml(p)
     known = load_sources(sources_path)
     return p, data, known
 

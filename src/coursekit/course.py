@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursekit.errors import DataError
+from coursekit.errors import DataError, read_yaml
 from coursekit.paths import data_file, notebooks_dir
 
 STATUSES = ("available", "planned")
@@ -120,19 +120,8 @@ def parse_course(raw: object, path: Path) -> Course:
 
 def load_course(path: str | Path | None = None) -> Course:
     """Load and validate the course manifest."""
-    import yaml
-
     p = Path(path) if path else data_file("course.yml")
-    if not p.is_file():
-        raise DataError(p, "the course manifest is missing.",
-                        fix="restore it with `git checkout -- data/course.yml`.")
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(p, f"is not valid YAML ({exc}).", row=f"line {mark.line + 1}" if mark else None,
-                        fix="correct the YAML syntax at that line.") from exc
-    return parse_course(raw, p)
+    return parse_course(read_yaml(p), p)
 
 
 def markdown_table(course: Course) -> str:

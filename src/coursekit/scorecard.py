@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from coursekit.errors import DataError
+from coursekit.errors import DataError, read_yaml
 from coursekit.paths import data_file
 from coursekit.sources import Source, load_sources, require_ids
 
@@ -140,20 +140,10 @@ def parse_items(data: Any, path: Path, known: Mapping[str, Source],
 def load_items(path: str | Path | None = None, *, sources_path: str | Path | None = None,
                claims: pd.DataFrame | None = None) -> pd.DataFrame:
     """The items of ``data/scorecard.yml`` as a DataFrame (validated)."""
-    import yaml
-
     from coursekit.claims import load_claims
 
     p = Path(path) if path else data_file("scorecard.yml")
-    if not p.is_file():
-        raise DataError(p, "the file is missing.", fix="restore it from the repository.")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(p, f"is not valid YAML ({exc}).",
-                        row=f"line {mark.line + 1}" if mark else None,
-                        fix="correct the YAML syntax at that line.") from exc
+    data = read_yaml(p)
     known = load_sources(sources_path)
     claims = load_claims(sources_path=sources_path) if claims is None else claims
     records = parse_items(data, p, known, set(claims["id"]))

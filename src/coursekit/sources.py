@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from coursekit.errors import DataError
+from coursekit.errors import DataError, read_yaml
 from coursekit.paths import data_file
 
 KINDS = {
@@ -129,16 +129,7 @@ def parse_sources(entries: object, path: Path) -> dict[str, Source]:
 
 @lru_cache(maxsize=8)
 def _load(path: Path, mtime: float) -> dict[str, Source]:
-    import yaml
-
-    try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}" if mark else None
-        raise DataError(path, f"is not valid YAML ({exc}).", row=line,
-                        fix="correct the YAML syntax at that line.") from exc
-    return parse_sources(entries, path)
+    return parse_sources(read_yaml(path), path)
 
 
 def load_sources(path: str | Path | None = None) -> dict[str, Source]:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from coursekit.errors import DataError
+from coursekit.errors import DataError, read_yaml
 from coursekit.paths import data_file
 from coursekit.quiz.model import GRADED, Key, Option, Question
 
@@ -97,18 +97,6 @@ class Bank:
         return sum(q.points for q in self.questions if q.graded)
 
 
-def _yaml(path: Path) -> Any:
-    import yaml
-
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(path, f"is not valid YAML ({getattr(exc, 'problem', exc)}).",
-                        row=f"line {mark.line + 1}" if mark else None,
-                        fix="correct the YAML at that line (quote text that contains ': ').") from exc
-
-
 def _raise_validation(path: Path, exc: ValidationError, raw: Any, list_key: str) -> None:
     err = exc.errors()[0]
     loc = list(err["loc"])
@@ -147,7 +135,7 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
     path = Path(path)
     if not path.is_file():
         raise DataError(path, "the quiz bank does not exist.", fix="check the module id (coursekit list).")
-    raw = _yaml(path)
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise DataError(path, "a bank must be a mapping with schema, module, title and questions.",
                         fix="see data/quizzes/README.md.")
@@ -206,7 +194,7 @@ def load_keys(path: Path, questions: list[Question], module: str) -> dict[str, K
     if not path.is_file():
         raise DataError(path, "the key file is missing.",
                         fix="restore it from the instructor's copy of data/quizzes/keys/.")
-    raw = _yaml(path)
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise DataError(path, "a key file must be a mapping with schema, module and keys.",
                         fix="see data/quizzes/README.md.")
