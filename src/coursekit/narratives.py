@@ -23,7 +23,7 @@ import pandas as pd
 from coursekit.errors import DataError, csv_rows
 from coursekit.paths import data_file
 from coursekit.sources import load_sources, require_ids
-from coursekit.timeline import parse_date
+from coursekit.timeline import filled_and_dated
 
 #: The six techniques, in the order the game teaches them, with a one-line gloss (our words).
 TECHNIQUES: dict[str, str] = {
@@ -60,14 +60,7 @@ def split_techniques(value: str) -> list[str]:
 
 
 def _parse_row(raw: dict[str, Any], path: Path, row: str, known: dict) -> dict[str, Any]:
-    for key in REQUIRED:
-        if not (raw.get(key) or "").strip():
-            raise DataError(path, "is empty.", row=row, field=key, fix=f"fill in '{key}'.")
-    date = raw["date"].strip()
-    parsed = parse_date(date)
-    if parsed is None:
-        raise DataError(path, f"{date!r} is not an ISO date.", row=row, field="date",
-                        fix="write YYYY-MM-DD, or YYYY-MM / YYYY when the source is no more precise.")
+    date, parsed = filled_and_dated(raw, REQUIRED, path, row)
     channel = raw["channel_type"].strip()
     if channel not in CHANNELS:
         raise DataError(path, f"{channel!r} is not a channel type.", row=row, field="channel_type",

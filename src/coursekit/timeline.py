@@ -85,8 +85,9 @@ def load_timeline(path: str | Path | None = None, *,
     return df.sort_values("when", kind="stable").reset_index(drop=True)
 
 
-def _parse_row(raw: dict[str, Any], path: Path, row: str, known: dict) -> dict[str, Any]:
-    for key in COLUMNS:
+def filled_and_dated(raw: dict[str, Any], required, path: Path, row: str) -> tuple[str, tuple[dt.date, str]]:
+    """Check that a CSV row fills every ``required`` column and has an ISO ``date``; return both forms."""
+    for key in required:
         if not (raw.get(key) or "").strip():
             raise DataError(path, "is empty.", row=row, field=key, fix=f"fill in '{key}'.")
     date = raw["date"].strip()
@@ -94,6 +95,11 @@ def _parse_row(raw: dict[str, Any], path: Path, row: str, known: dict) -> dict[s
     if parsed is None:
         raise DataError(path, f"{date!r} is not an ISO date.", row=row, field="date",
                         fix="write YYYY-MM-DD, or YYYY-MM / YYYY when the source is no more precise.")
+    return date, parsed
+
+
+def _parse_row(raw: dict[str, Any], path: Path, row: str, known: dict) -> dict[str, Any]:
+    date, parsed = filled_and_dated(raw, COLUMNS, path, row)
     label = " ".join(raw["label"].split())
     if len(label) > MAX_LABEL:
         raise DataError(path, f"the label has {len(label)} characters (at most {MAX_LABEL}).",
