@@ -470,8 +470,8 @@ def _year_labels(ax: Axes, members: gpd.GeoDataFrame) -> None:
 
 #: Label offsets (points) from each battlegroup marker, and text alignment.
 _BG_LABEL = {
-    "EST": ((-11, 0), "right"), "LVA": ((-11, 0), "right"), "LTU": ((-9, 11), "right"),
-    "POL": ((-11, -3), "right"), "SVK": ((-11, 5), "right"), "HUN": ((-11, -6), "right"),
+    "EST": ((-11, 0), "right"), "LVA": ((-11, 0), "right"), "LTU": ((-9, 17), "right"),
+    "POL": ((-11, -3), "right"), "SVK": ((-11, 9), "right"), "HUN": ((-11, -9), "right"),
     "ROU": ((11, 5), "left"), "BGR": ((11, -2), "left"),
 }
 
@@ -486,11 +486,17 @@ def forward_presence_map(year: int = 2024) -> Figure:
     """
     from matplotlib.lines import Line2D
 
-    from coursekit.datasets import load_efp_battlegroups, load_military_sites, load_nato_members
+    from coursekit.datasets import load_efp_battlegroups, load_efp_strength, load_military_sites, load_nato_members
 
     if isinstance(year, bool) or not isinstance(year, int):
         raise TypeError(f"year must be a whole number such as 2019, not {year!r}.")
     bgs = load_efp_battlegroups()
+    # One comparable snapshot for every battlegroup: NATO's figures of 28 June 2022 (from 2022 on).
+    strength = load_efp_strength()
+    snapshot = strength[(strength["figure_kind"] == "NATO published")
+                        & (strength["published"].astype(str).str.startswith("2022-06-28"))] if year >= 2022 else \
+        strength.iloc[0:0]
+    troops = dict(zip(snapshot["host_iso3"], snapshot["troops"], strict=True))
     sites = load_military_sites()
     nato = load_nato_members()
     members = set(nato.loc[nato["accession_date"].dt.year <= year, "iso3"])
@@ -507,7 +513,7 @@ def forward_presence_map(year: int = 2024) -> Figure:
     _draw_occupied(ax, (33.0, 43.3), fontsize=8.5, facecolor=LAND, crs=crs)
     for text, lon, lat, size in (("BELARUS", 28.0, 53.35, 11), ("RUSSIA", 33.5, 57.4, 11), ("UKRAINE", 31.0, 49.3, 10)):
         _name_label(ax, text, lon, lat, fontsize=size, crs=crs)
-    _pointer_label(ax, "Kaliningrad\n(Russia)", (21.0, 54.7), (18.3, 55.55), fontsize=9, fontweight="bold", crs=crs)
+    _pointer_label(ax, "Kaliningrad\n(Russia)", (20.6, 54.65), (18.4, 54.35), fontsize=9, fontweight="bold", crs=crs)
     styles = {2017: ("s", BLUE, "Battlegroup since 2017 (decided at the 2016 Warsaw Summit)"),
               2022: ("^", ORANGE, "Battlegroup since 2022 (agreed in March 2022)")}
     for row in shown.itertuples():
@@ -515,7 +521,9 @@ def forward_presence_map(year: int = 2024) -> Figure:
         x, y = _xy(row.lon, row.lat, crs)
         ax.scatter([x], [y], marker=marker, s=130, color=colour, edgecolor="black", linewidth=0.9, zorder=6)
         (dx, dy), ha = _BG_LABEL.get(row.host_iso3, ((9, 0), "left"))
-        ax.annotate(f"{row.host}\nled by {_the(row.framework_nation)}", (x, y), xytext=(dx, dy),
+        n = troops.get(row.host_iso3)
+        strength_line = f"\n{int(n):,} troops (June 2022)" if n else ""
+        ax.annotate(f"{row.host}\nled by {_the(row.framework_nation)}{strength_line}", (x, y), xytext=(dx, dy),
                     textcoords="offset points", ha=ha, va="center", fontsize=9.5, color=TEXT,
                     path_effects=_halo(), zorder=7)
     for row in sites.itertuples():
@@ -546,9 +554,16 @@ def forward_presence_map(year: int = 2024) -> Figure:
            + "Diamonds mark two Russian military sites in Belarus: the Volga early-warning radar near Hantsavichy "
            "and the Russian Navy's communication centre near Vileyka. Belarus, Russia and its Kaliningrad exclave "
            "are shaded grey, NATO members cream; Crimea is hatched as Ukrainian territory occupied by Russia.")
-    ids = [*BASEMAP_SOURCES, *CRIMEA_SOURCES, *_ids(shown["source"]), *_ids(sites["source"])]
+    if troops:
+        alt += (" Labels give NATO's published strength of 28 June 2022: "
+                + "; ".join(f"{r.host} {int(troops[r.host_iso3]):,}" for r in shown.itertuples()
+                            if r.host_iso3 in troops) + ".")
+    ids = [*BASEMAP_SOURCES, *CRIMEA_SOURCES, *_ids(shown["source"]), *_ids(sites["source"]),
+           *_ids(snapshot["source"])]
     source = _source_line(BASEMAP_CREDIT, "battlegroups: NATO and national governments (data/efp_battlegroups.csv)",
-                          "sites: TASS, Interfax (data/military_sites.csv)")
+                          "sites: TASS, Interfax (data/military_sites.csv)"
+                          + ("; strength: NATO figures of 28 June 2022 via LSM (data/efp_strength.csv)"
+                             if troops else ""))
     return _finish(fig, title, source, ids, alt, handles=handles, ncol=2,
                    subtitle="Markers sit at the bases' towns. Framework nations rotate; labels show those in the "
                             "kit's data.")
