@@ -230,3 +230,13 @@ def test_exactly_laid_out_maps_keep_every_text_inside_the_figure(recipe):
         assert ext.x0 >= box.x0 - 1 and ext.x1 <= box.x1 + 1 and ext.y0 >= box.y0 - 1 and ext.y1 <= box.y1 + 1, (
             f"text {text.get_text()[:40]!r} is cut off at the figure's edge")
     plt.close(fig)
+
+
+def test_forward_presence_labels_carry_dated_strength_from_2022():
+    later = maps.forward_presence_map(2024)
+    labels = " ".join(t.get_text() for t in later.axes[0].texts)
+    assert "1,632 troops (June 2022)" in labels and "Lithuania 1,632" in later.coursekit_alt
+    assert "lsm-2022-06-28-battlegroups" in later.coursekit_sources
+    early = maps.forward_presence_map(2019)
+    assert "troops" not in " ".join(t.get_text() for t in early.axes[0].texts)
+    plt.close("all")
