@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursekit.errors import DataError, read_yaml
+from coursekit.errors import DataError
 from coursekit.paths import data_file, notebooks_dir
+from coursekit.validate import read_yaml
 
 STATUSES = ("available", "planned")
 _ID_RE = re.compile(r"^\d{2}$")

@@ -45,6 +45,7 @@ import pandas as pd
 from coursekit.errors import DataError
 from coursekit.paths import data_file
 from coursekit.sources import Source, load_sources, require_ids
+from coursekit.validate import DateError, parse_date
 
 __all__ = [
     "FILES",
@@ -70,27 +71,13 @@ class _Bad(Exception):
 # --- cell parsers --------------------------------------------------------------------------
 # Each takes the cell's text (already stripped) and returns the parsed value or raises _Bad.
 
-_DATE_FORMS = {
-    "day": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "YYYY-MM-DD"),
-    "month": (re.compile(r"^\d{4}-\d{2}$"), "YYYY-MM"),
-    "year": (re.compile(r"^\d{4}$"), "YYYY"),
-}
-
-
 def _date(text: str, precisions: tuple[str, ...]) -> tuple[dt.date, str]:
-    """An ISO 8601 date at one of the allowed precisions, and the precision found."""
-    forms = " or ".join(_DATE_FORMS[p][1] for p in precisions)
-    for precision in precisions:
-        pattern, _ = _DATE_FORMS[precision]
-        if pattern.match(text):
-            parts = [int(p) for p in text.split("-")] + [1, 1]
-            try:
-                return dt.date(parts[0], parts[1], parts[2]), precision
-            except ValueError as exc:
-                raise _Bad(f"{text!r} is not a real date ({exc}).",
-                           f"write a calendar date as {forms}.") from exc
-    raise _Bad(f"{text!r} is not an ISO date in the form {forms}.",
-               f"write the date as {forms}, e.g. 2017-06-19.")
+    """An ISO 8601 date at one of the allowed precisions (its first day), and the precision found."""
+    try:
+        parsed = parse_date(text, precisions)
+    except DateError as exc:
+        raise _Bad(exc.what, exc.fix) from None
+    return parsed.start, parsed.precision
 
 
 def _text(text: str) -> str:

@@ -14,15 +14,15 @@ itself, proof of a particular "true" result.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from coursekit.errors import DataError, csv_rows
+from coursekit.errors import DataError
 from coursekit.paths import data_file
 from coursekit.sources import load_sources, require_ids
+from coursekit.validate import check_date, csv_rows
 
 COLUMNS = ("date", "election", "official_result", "lukashenka_pct", "observation", "verdict",
            "finding", "result_source", "assessment_source", "note")
@@ -66,11 +66,7 @@ def _parse_row(raw: dict[str, Any], path: Path, row: str, known: dict) -> dict[s
         if not (raw.get(key) or "").strip():
             raise _fail(path, row, key, "is empty.", f"fill in '{key}' (see data/README.md).")
     text = {k: " ".join((raw.get(k) or "").split()) for k in COLUMNS}
-    try:
-        date = dt.date.fromisoformat(text["date"])
-    except ValueError:
-        raise _fail(path, row, "date", f"{text['date']!r} is not an ISO date.",
-                    "write the election day as YYYY-MM-DD.") from None
+    date = check_date(text["date"], path, row=row, field="date", precisions=("day",)).start
     if text["election"] not in ELECTIONS:
         raise _fail(path, row, "election", f"{text['election']!r} is not an election type.",
                     "use one of: " + ", ".join(ELECTIONS) + ".")

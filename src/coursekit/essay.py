@@ -16,9 +16,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursekit.errors import DataError, csv_rows
+from coursekit.errors import DataError
 from coursekit.paths import data_file
 from coursekit.sources import require_ids
+from coursekit.validate import csv_rows
 
 URL = "https://upnorth.eu/the-independence-of-belarus-is-a-matter-of-international-security/"
 SOURCE_ID = "upnorth-2019-sannikov-essay"

@@ -20,10 +20,11 @@ from typing import Any
 
 import pandas as pd
 
-from coursekit.errors import DataError, csv_rows
+from coursekit.errors import DataError
 from coursekit.paths import data_file
 from coursekit.sources import load_sources, require_ids
 from coursekit.timeline import filled_and_dated
+from coursekit.validate import csv_rows
 
 #: The six techniques, in the order the game teaches them, with a one-line gloss (our words).
 TECHNIQUES: dict[str, str] = {
@@ -77,8 +78,9 @@ def _parse_row(raw: dict[str, Any], path: Path, row: str, known: dict) -> dict[s
     ids = require_ids(raw["source"], path=path, row=row, field="source", known=known)
     return {
         "date": date,
-        "when": pd.Timestamp(parsed[0]),
-        "precision": parsed[1],
+        "when": pd.Timestamp(parsed.start),
+        "when_end": pd.Timestamp(parsed.end),
+        "precision": parsed.precision,
         "narrative": " ".join(raw["narrative"].split()),
         "channel_type": channel,
         "techniques": techniques,
@@ -93,8 +95,9 @@ def load_narratives(path: str | Path | None = None, *,
                     sources_path: str | Path | None = None) -> pd.DataFrame:
     """The documented narratives as a DataFrame sorted by date (validated).
 
-    Columns: ``date`` (as in the file), ``when`` (a Timestamp; a month is placed on its 15th, a
-    year on 1 July), ``precision``, ``narrative``, ``channel_type``, ``techniques`` (a list),
+    Columns: ``date`` (as in the file), ``when`` and ``when_end`` (Timestamps: the first and last
+    day of the period a partial date stands for; see :mod:`coursekit.validate`), ``precision``,
+    ``narrative``, ``channel_type``, ``techniques`` (a list),
     ``target``, ``actor``, ``sources`` (a list of ids) and ``note``.
     """
     p = Path(path) if path else data_file("narratives.csv")

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from coursekit.errors import DataError, read_yaml
+from coursekit.errors import DataError
 from coursekit.paths import data_file
+from coursekit.validate import check_date, read_yaml
 
 KINDS = {
     "primary": "primary source",
@@ -28,7 +29,6 @@ KINDS = {
 }
 REQUIRED = ("id", "publisher", "title", "date", "url", "kind", "accessed")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 @dataclass(frozen=True)
@@ -67,17 +67,7 @@ class Source:
 def _check_date(value: object, path: Path, row: str, field: str, optional: bool) -> str | None:
     if value is None and optional:
         return None
-    text = str(value) if value is not None else ""
-    if not DATE_RE.match(text):
-        raise DataError(
-            path,
-            f"{value!r} is not an ISO date.",
-            row=row,
-            field=field,
-            fix='write it as "YYYY-MM-DD" (or "YYYY-MM", "YYYY"), in quotes'
-            + (", or null if undated." if optional else "."),
-        )
-    return text
+    return check_date(value, path, row=row, field=field, quoted=True).text
 
 
 def parse_sources(entries: object, path: Path) -> dict[str, Source]:

@@ -15,8 +15,6 @@ sorting and plotting, a month is placed on its 15th day and a year on 1 July
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,9 +22,10 @@ from typing import Any
 
 import pandas as pd
 
-from coursekit.errors import DataError, csv_rows
+from coursekit.errors import DataError
 from coursekit.paths import data_file
 from coursekit.sources import load_sources, require_ids
+from coursekit.validate import PartialDate, check_date, csv_rows
 
 CATEGORIES = (
     "treaty", "election", "integration", "constitution", "military", "nuclear",
@@ -34,7 +33,6 @@ CATEGORIES = (
 )
 COLUMNS = ("date", "label", "event", "category", "source")
 MAX_LABEL = 40
-ISO_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 #: Okabe-Ito colours (colour-blind safe) and a distinct marker for each category.
 STYLE = {
@@ -55,22 +53,6 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 # ----------------------------------------------------------------------------- loading
-def parse_date(text: str) -> tuple[dt.date, str] | None:
-    """(position, precision) of an ISO date of any precision, or None if it is not one."""
-    m = ISO_RE.match(text.strip())
-    if not m:
-        return None
-    year, month, day = m.group(1), m.group(2), m.group(3)
-    try:
-        if day:
-            return dt.date(int(year), int(month), int(day)), "day"
-        if month:
-            return dt.date(int(year), int(month), 15), "month"
-        return dt.date(int(year), 7, 1), "year"
-    except ValueError:
-        return None
-
-
 def load_timeline(path: str | Path | None = None, *,
                   sources_path: str | Path | None = None) -> pd.DataFrame:
     """The timeline as a DataFrame sorted by date (validated).
@@ -85,17 +67,13 @@ def load_timeline(path: str | Path | None = None, *,
     return df.sort_values("when", kind="stable").reset_index(drop=True)
 
 
-def filled_and_dated(raw: dict[str, Any], required, path: Path, row: str) -> tuple[str, tuple[dt.date, str]]:
+def filled_and_dated(raw: dict[str, Any], required, path: Path, row: str) -> tuple[str, PartialDate]:
     """Check that a CSV row fills every ``required`` column and has an ISO ``date``; return both forms."""
     for key in required:
         if not (raw.get(key) or "").strip():
             raise DataError(path, "is empty.", row=row, field=key, fix=f"fill in '{key}'.")
     date = raw["date"].strip()
-    parsed = parse_date(date)
-    if parsed is None:
-        raise DataError(path, f"{date!r} is not an ISO date.", row=row, field="date",
-                        fix="write YYYY-MM-DD, or YYYY-MM / YYYY when the source is no more precise.")
-    return date, parsed
+    return date, check_date(date, path, row=row, field="date")
 
 
 def _parse_row(raw: dict[str, Any], path: Path, row: str, known: dict) -> dict[str, Any]:
@@ -112,7 +90,7 @@ def _parse_row(raw: dict[str, Any], path: Path, row: str, known: dict) -> dict[s
     return {
         "date": date, "label": label, "event": " ".join(raw["event"].split()),
         "category": category, "source": " ".join(ids), "sources": ids,
-        "when": pd.Timestamp(parsed[0]), "precision": parsed[1],
+        "when": pd.Timestamp(parsed.start), "when_end": pd.Timestamp(parsed.end), "precision": parsed.precision,
     }
 
 

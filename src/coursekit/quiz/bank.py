@@ -14,10 +14,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from coursekit.errors import DataError, read_yaml
+from coursekit.errors import DataError
 from coursekit.paths import data_file
 from coursekit.quiz import types as qtypes
 from coursekit.quiz.model import Key, Option, Question
+from coursekit.validate import read_yaml
 
 BANK_SCHEMA = "coursekit-quiz/1"
 KEY_SCHEMA = "coursekit-quiz-key/1"
