@@ -194,7 +194,11 @@ def _draw_row(ax, sub: pd.DataFrame, width_in: float, fontsize: float, wrap: int
     """Draw one row of the timeline on ``ax``; return the levels used above and below."""
     import matplotlib.dates as mdates
 
-    x = [mdates.date2num(t.to_pydatetime()) for t in sub["when"]]
+    starts = [mdates.date2num(t.to_pydatetime()) for t in sub["when"]]
+    ends = [mdates.date2num(t.to_pydatetime()) + 1 for t in sub.get("when_end", sub["when"])]
+    # an exact date sits on its day; a partial date (month or year only) spans its period
+    exact = [e - s <= 1 for s, e in zip(starts, ends, strict=True)]
+    x = [s if ex else (s + e) / 2 for s, e, ex in zip(starts, ends, exact, strict=True)]
     texts = [_label_text(d, lab, wrap) for d, lab in zip(sub["date"], sub["label"], strict=True)]
     char_in = fontsize * 0.56 / 72  # average character width of the default sans font
     label_in = [max(len(s) for s in t.split("\n")) * char_in + 0.12 for t in texts]
@@ -204,14 +208,19 @@ def _draw_row(ax, sub: pd.DataFrame, width_in: float, fontsize: float, wrap: int
     levels = assign_levels(x, [w / 2 * days_per_in for w in label_in], pad=0.06 * days_per_in)
     n_up = max([lv for lv in levels if lv > 0], default=0)
     n_down = -min([lv for lv in levels if lv < 0], default=0)
-    ax.set_xlim(x[0] - widest / 2 * days_per_in, x[-1] + widest / 2 * days_per_in)
+    ax.set_xlim(min(x[0] - widest / 2 * days_per_in, min(starts) - 5),
+                max(x[-1] + widest / 2 * days_per_in, max(ends) + 5))
     ax.set_ylim(-n_down - 0.7, n_up + 0.7)
     ax.axhline(0, color="#333333", lw=1.2, zorder=1)
-    for xi, lv, text, cat in zip(x, levels, texts, sub["category"], strict=True):
+    for xi, lv, text, cat, s0, e0, ex in zip(x, levels, texts, sub["category"], starts, ends, exact, strict=True):
         colour, marker, _ = STYLE[cat]
         ax.plot([xi, xi], [0, lv], color="#888888", lw=0.8, zorder=1)
-        ax.plot(xi, 0, marker=marker, color=colour, markersize=9, markeredgecolor="black",
-                markeredgewidth=0.7, linestyle="none", zorder=3)
+        if not ex:  # the whole month or year, as a bar on the axis; the marker hollow in its middle
+            ax.plot([s0, e0], [0, 0], color=colour, lw=7, solid_capstyle="butt", zorder=2, alpha=0.85)
+            ax.plot([s0, s0], [-0.12, 0.12], color="black", lw=0.8, zorder=2)
+            ax.plot([e0, e0], [-0.12, 0.12], color="black", lw=0.8, zorder=2)
+        ax.plot(xi, 0, marker=marker, color=colour if ex else "white", markersize=9, markeredgecolor="black",
+                markeredgewidth=0.7 if ex else 1.2, linestyle="none", zorder=3)
         ax.text(xi, lv, text, ha="center", va="center", fontsize=fontsize, zorder=4,
                 linespacing=1.15,
                 bbox={"boxstyle": "round,pad=0.25", "fc": "white", "lw": 1.0,
@@ -232,12 +241,21 @@ def _draw_row(ax, sub: pd.DataFrame, width_in: float, fontsize: float, wrap: int
     return n_up, n_down
 
 
-def _legend_handles(categories: Sequence[str]):
+def _legend_handles(categories: Sequence[str], partial: bool = False):
     from matplotlib.lines import Line2D
 
-    return [Line2D([], [], marker=STYLE[c][1], color=STYLE[c][0], markeredgecolor="black",
-                   markeredgewidth=0.7, markersize=9, linestyle="none", label=STYLE[c][2])
-            for c in CATEGORIES if c in categories]
+    handles = [Line2D([], [], marker=STYLE[c][1], color=STYLE[c][0], markeredgecolor="black",
+                      markeredgewidth=0.7, markersize=9, linestyle="none", label=STYLE[c][2])
+               for c in CATEGORIES if c in categories]
+    if partial:
+        handles.append(Line2D([0, 1], [0, 0], color="#999999", lw=7, marker="o", markerfacecolor="white",
+                              markeredgecolor="black", markersize=9,
+                              label="Hollow marker on a bar: date known only to the month or year"))
+    return handles
+
+
+def _has_partial(sub: pd.DataFrame) -> bool:
+    return bool((sub["precision"] != "day").any()) if "precision" in sub else False
 
 
 def plot_timeline(df: pd.DataFrame, categories: Sequence[str] | None = None,
@@ -267,7 +285,7 @@ def plot_timeline(df: pd.DataFrame, categories: Sequence[str] | None = None,
         width_in = ax.get_position().width * fig.get_size_inches()[0]
         _draw_row(ax, sub, width_in, fontsize, wrap, level_in)
         ax.set_title(title, fontsize=fontsize + 4, loc="left")
-        ax.legend(handles=_legend_handles(present), loc="upper left", fontsize=fontsize,
+        ax.legend(handles=_legend_handles(present, _has_partial(sub)), loc="upper left", fontsize=fontsize,
                   frameon=False, ncol=4, bbox_to_anchor=(0, -0.08))
         ax.annotate(SOURCE_LINE, xy=(0, -0.32), xycoords="axes fraction", fontsize=fontsize - 0.5,
                     color="#444444")
@@ -294,7 +312,7 @@ def plot_timeline(df: pd.DataFrame, categories: Sequence[str] | None = None,
                   fontsize, wrap, level_in)
     fig.suptitle(title, x=left, y=1 - 0.15 / fig_h, ha="left", va="top", fontsize=fontsize + 5,
                  fontweight="bold")
-    fig.legend(handles=_legend_handles(present), loc="upper left", ncol=4, frameon=False,
+    fig.legend(handles=_legend_handles(present, _has_partial(sub)), loc="upper left", ncol=4, frameon=False,
                fontsize=fontsize + 0.5, bbox_to_anchor=(left, 1 - 0.5 / fig_h))
     fig.text(left, 0.08 / fig_h, SOURCE_LINE, fontsize=fontsize, color="#444444", ha="left",
              va="bottom")
