@@ -159,7 +159,9 @@ def test_plot_has_title_legend_source_line_and_alt_text(timeline):
         assert fig._suptitle is not None and "Union State" in fig._suptitle.get_text()
         assert fig.legends, "the figure needs a legend"
         labels = {t.get_text() for t in fig.legends[0].get_texts()}
-        assert labels == {STYLE[c][2] for c in set(timeline["category"])}
+        partial = {lab for lab in labels if "known only to the month or year" in lab}
+        assert labels - partial == {STYLE[c][2] for c in set(timeline["category"])}
+        assert bool(partial) == bool((timeline["precision"] != "day").any())
         assert any(t.get_text().startswith("Sources:") for t in fig.texts)
         assert str(len(timeline)) in fig.coursekit_alt
         assert "Union State Treaty signed" in fig.coursekit_alt
@@ -207,3 +209,13 @@ def test_plot_filters_and_draws_on_a_given_axes(timeline):
         plot_timeline(timeline, categories=["economy"])
     with pytest.raises(ValueError, match="no events"):
         plot_timeline(timeline, start="2030-01-01")
+
+
+def test_the_partial_date_key_is_in_the_legend_only_when_such_an_event_is_drawn(timeline):
+    exact = timeline[timeline["precision"] == "day"]
+    fig = plot_timeline(exact.iloc[:6])
+    try:
+        labels = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert not any("month or year" in lab for lab in labels)
+    finally:
+        plt.close(fig)
