@@ -198,7 +198,7 @@ def load_nato_members(path: str | Path | None = None, *,
     order = df["accession_date"].is_monotonic_increasing
     if not order:
         line = int(df.index[(df["accession_date"].diff() < pd.Timedelta(0)).to_numpy()][0])
-        raise DataError(df.attrs["path"], "is earlier than the row above it.", row=line,
+        raise DataError(df.attrs["path"], "is earlier than the row above it.", row=f"line {line}",
                         field="accession_date", fix="keep the rows in order of accession.")
     return df
 
@@ -287,10 +287,10 @@ FILES: dict[str, Callable[..., pd.DataFrame]] = {
 _ISO3_COLUMNS = ("country_iso3", "host_iso3", "iso3")
 
 
-def _row_label(index: object) -> int | str:
-    """The row's index as a line number when it is one, else as text."""
+def _row_label(index: object) -> str:
+    """The row's index as "line N" when it is a line number, else as text."""
     try:
-        return int(index)  # type: ignore[call-overload]
+        return f"line {int(index)}"  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return str(index)
 

@@ -178,18 +178,18 @@ def read_csv(schema: Schema, path: str | Path | None,
         try:
             header = [h.strip() for h in next(reader)]
         except StopIteration:
-            raise DataError(p, "the file is empty.", row=1,
+            raise DataError(p, "the file is empty.", row="line 1",
                             fix="write the header line: " + ",".join(c.name for c in schema.columns)
                             ) from None
         except UnicodeDecodeError as exc:
             raise DataError(p, f"is not UTF-8 text ({exc}).", fix="save the file as UTF-8.") from exc
         for col in schema.columns:
             if col.name not in header:
-                raise DataError(p, "the column is missing from the header.", row=1, field=col.name,
+                raise DataError(p, "the column is missing from the header.", row="line 1", field=col.name,
                                 fix=f"add '{col.name}' to the header line and a value to every row.")
         dupes = sorted({h for h in header if header.count(h) > 1})
         if dupes:
-            raise DataError(p, "the column appears twice in the header.", row=1, field=dupes[0],
+            raise DataError(p, "the column appears twice in the header.", row="line 1", field=dupes[0],
                             fix="keep one column of that name.")
         records: list[dict[str, Any]] = []
         lines: list[int] = []
@@ -202,7 +202,7 @@ def read_csv(schema: Schema, path: str | Path | None,
                     continue  # a blank line
                 if len(cells) != len(header):
                     raise DataError(p, f"has {len(cells)} cells, the header {len(header)}.",
-                                    row=line, fix="quote cells that contain commas and give every "
+                                    row=f"line {line}", fix="quote cells that contain commas and give every "
                                     "column a value (blank if allowed).")
                 raw = {h: c.strip() for h, c in zip(header, cells, strict=True)}
                 records.append(_parse_row(schema, raw, p, line, known))
@@ -211,17 +211,17 @@ def read_csv(schema: Schema, path: str | Path | None,
                     key = tuple(raw[k] for k in schema.key)
                     if key in seen:
                         raise DataError(p, f"{' / '.join(key)!r} already appears on line "
-                                        f"{seen[key]}.", row=line, field=schema.key[0],
+                                        f"{seen[key]}.", row=f"line {line}", field=schema.key[0],
                                         fix="keep one row per " + " and ".join(schema.key) + ".")
                     seen[key] = line
         except UnicodeDecodeError as exc:
-            raise DataError(p, f"is not UTF-8 text ({exc}).", row=line + 1,
+            raise DataError(p, f"is not UTF-8 text ({exc}).", row=f"line {line + 1}",
                             fix="save the file as UTF-8.") from exc
         except csv.Error as exc:
-            raise DataError(p, f"is not valid CSV ({exc}).", row=reader.line_num,
+            raise DataError(p, f"is not valid CSV ({exc}).", row=f"line {reader.line_num}",
                             fix="check the quotes on that line.") from exc
     if not records:
-        raise DataError(p, "has a header but no rows.", row=2, fix="add the data rows.")
+        raise DataError(p, "has a header but no rows.", row="line 2", fix="add the data rows.")
     return _frame(schema, records, lines, p)
 
 
@@ -231,19 +231,19 @@ def _parse_row(schema: Schema, raw: dict[str, str], path: Path, line: int,
     for col in schema.columns:
         text = raw[col.name]
         if col.kind == "sources":
-            out[col.name] = require_ids(text, path=path, row=line, field=col.name, known=known,
+            out[col.name] = require_ids(text, path=path, row=f"line {line}", field=col.name, known=known,
                                         allow_empty=col.empty_ok)
             continue
         if not text:
             if col.empty_ok:
                 out[col.name] = [] if col.kind == "list" else None
                 continue
-            raise DataError(path, "is empty.", row=line, field=col.name,
+            raise DataError(path, "is empty.", row=f"line {line}", field=col.name,
                             fix=f"fill in '{col.name}' (see data/README.md).")
         try:
             out[col.name] = _parse_cell(col, text)
         except CellError as bad:
-            raise DataError(path, bad.message, row=line, field=col.name, fix=bad.fix) from None
+            raise DataError(path, bad.message, row=f"line {line}", field=col.name, fix=bad.fix) from None
     extra = {k: (v or None) for k, v in raw.items() if k not in out}
     out.update(extra)
     for check in schema.checks:
@@ -251,7 +251,7 @@ def _parse_row(schema: Schema, raw: dict[str, str], path: Path, line: int,
             check(out)
         except CellError as bad:
             field, _, message = bad.message.partition(": ")
-            raise DataError(path, message, row=line, field=field, fix=bad.fix) from None
+            raise DataError(path, message, row=f"line {line}", field=field, fix=bad.fix) from None
     return out
 
 
