@@ -154,6 +154,26 @@ _FIXES = {
 }
 
 
+def pydantic_error(path: str | Path, exc, *, where: str | None = None, doc: str = "data/README.md",
+                   skip: int = 0) -> DataError:
+    """The first error of a pydantic ``ValidationError`` as a :class:`DataError` (file, where, field, fix).
+
+    ``skip`` drops that many leading parts of the error's location (e.g. a list position that
+    ``where`` already names).
+    """
+    err = exc.errors()[0]
+    loc = list(err["loc"])[skip:]
+    field = ".".join(str(x).rstrip("_") for x in loc) or None
+    message = err["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    fix = _FIXES.get(err["type"], "see {doc} for the format.").format(
+        doc=doc, expected=err.get("ctx", {}).get("expected", ""))
+    if err["type"] == "value_error" and " Fix: " in message:
+        message, fix = message.split(" Fix: ", 1)
+    return DataError(path, message.rstrip(".") + ".", row=where, field=field, fix=fix)
+
+
 def raise_pydantic(path: str | Path, exc, raw: Any, *, list_key: str | None = None, entry: str = "entry",
                    id_field: str = "id", doc: str = "data/README.md") -> None:
     """Raise the first error of a pydantic ``ValidationError`` as a :class:`DataError`.
@@ -162,27 +182,17 @@ def raise_pydantic(path: str | Path, exc, raw: Any, *, list_key: str | None = No
     at the top when ``list_key`` is None and ``raw`` is a list), the error names the entry by
     its ``id_field`` (e.g. "question vote-share", "claim c07"), else by its position.
     """
-    err = exc.errors()[0]
-    loc = list(err["loc"])
+    loc = list(exc.errors()[0]["loc"])
+    skip = 0
     where = None
     items = raw.get(list_key) if list_key and isinstance(raw, dict) else raw if list_key is None else None
     if list_key and loc and loc[0] == list_key:
-        loc = loc[1:]
-    if loc and isinstance(items, list | dict) and (isinstance(loc[0], int) or list_key):
-        pos = loc[0]
+        skip = 1
+    if len(loc) > skip and isinstance(items, list | dict) and (isinstance(loc[skip], int) or list_key):
+        pos = loc[skip]
         item = items[pos] if isinstance(items, list) and isinstance(pos, int) and pos < len(items) else None
         ident = item.get(id_field) if isinstance(item, dict) else None
-        if ident is not None:
-            where = f"{entry} {ident}"
-        elif isinstance(pos, int):
-            where = f"{entry} {pos + 1}"
-        else:
-            where = f"{entry} {pos}"
-        loc = loc[1:]
-    field = ".".join(str(x).rstrip("_") for x in loc) or None
-    message = err["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    fix = _FIXES.get(err["type"], "see {doc} for the format.").format(
-        doc=doc, expected=err.get("ctx", {}).get("expected", ""))
-    raise DataError(path, message.rstrip(".") + ".", row=where, field=field, fix=fix) from None
+        where = f"{entry} {ident}" if ident is not None else f"{entry} {pos + 1}" if isinstance(pos, int) \
+            else f"{entry} {pos}"
+        skip += 1
+    raise pydantic_error(path, exc, where=where, doc=doc, skip=skip) from None
