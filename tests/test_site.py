@@ -48,6 +48,7 @@ def site(tmp_path_factory):
     return report, pages
 
 
+@pytest.mark.slow
 def test_a_page_per_available_module_and_an_index(site):
     report, pages = site
     assert report.failed == {}
@@ -57,6 +58,7 @@ def test_a_page_per_available_module_and_an_index(site):
     assert "03 · Sample planned module <em>(in preparation)</em>" in index
 
 
+@pytest.mark.slow
 def test_pages_work_offline_and_hold_no_widget_leftovers(site):
     _, pages = site
     for name, text in pages.items():
@@ -77,6 +79,7 @@ def test_check_page_catches_what_it_should():
     assert len(problems) == 5, problems
 
 
+@pytest.mark.slow
 def test_formative_answers_are_behind_a_disclosure(site):
     _, pages = site
     page = pages["01_sample.html"]
@@ -89,6 +92,7 @@ def test_formative_answers_are_behind_a_disclosure(site):
         assert text not in DETAILS.sub("", page), f"{text!r} is visible outside <details>"
 
 
+@pytest.mark.slow
 def test_assessed_answers_are_absent(site):
     _, pages = site
     page = pages["02_assessed.html"]
@@ -98,6 +102,7 @@ def test_assessed_answers_are_absent(site):
         assert secret not in page
 
 
+@pytest.mark.slow
 def test_solution_cells_sit_behind_a_disclosure(site):
     _, pages = site
     page = pages["01_sample.html"]
@@ -106,6 +111,7 @@ def test_solution_cells_sit_behind_a_disclosure(site):
     assert "SOLUTION-TEXT-MARK" not in DETAILS.sub("", page)
 
 
+@pytest.mark.slow
 def test_every_image_has_alt_text(site):
     report, pages = site
     figure = _imgs(pages["01_sample.html"])
@@ -119,6 +125,7 @@ def test_every_image_has_alt_text(site):
         assert all((i.get("alt") or "").strip() for i in _imgs(text))
 
 
+@pytest.mark.slow
 def test_a_failing_notebook_is_reported_and_the_rest_built(tmp_path):
     root = tmp_path / "course"
     shutil.copytree(FIXTURE, root)
@@ -137,12 +144,14 @@ def test_the_site_refuses_the_source_tree(tmp_path):
         build_site(FIXTURE / "notebooks" / "site", root=FIXTURE)
 
 
+@pytest.mark.slow
 def test_hide_solutions_drops_worked_answers(tmp_path):
     report = build_site(tmp_path / "site", modules=["02"], root=FIXTURE, show_progress=False, hide_solutions=True)
     page = report.pages["02"].read_text(encoding="utf-8")
     assert "SOLUTION-ASSESSED-MARK" not in page and "Your turn" in page
 
 
+@pytest.mark.slow
 def test_the_real_course_builds_a_page_per_available_module(tmp_path):
     """Every module renders; running them is nbval's job (make test runs every notebook), and the
     fixture course above covers executed pages, so this renders the notebooks as stored."""

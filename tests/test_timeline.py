@@ -170,6 +170,7 @@ def test_plot_has_title_legend_source_line_and_alt_text(timeline):
         plt.close(fig)
 
 
+@pytest.mark.slow
 def test_labels_do_not_overlap(timeline):
     fig = plot_timeline(timeline)
     try:
