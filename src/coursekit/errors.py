@@ -69,16 +69,6 @@ def read_yaml(path: str | Path) -> object:
     Fails with a :class:`DataError` naming the file and the line when the file is missing or
     is not valid YAML.
     """
-    import yaml
+    from coursekit.safeyaml import load_yaml  # size, encoding, alias, duplicate-key and number limits
 
-    p = Path(path)
-    if not p.is_file():
-        raise DataError(p, "the file is missing.", fix="restore it with `git checkout -- " + p.as_posix() + "`.")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(p.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(p, f"is not valid YAML ({getattr(exc, 'problem', None) or exc}).",
-                        row=f"line {mark.line + 1}" if mark else None,
-                        fix="correct the YAML at that line (quote text that contains ': ').") from exc
+    return load_yaml(path)

@@ -191,7 +191,7 @@ def _bank_mode(path: Path, root: Path) -> str:
 
 def restrict_course_yml(text: str, keep: set[str], path: Path) -> str:
     """``data/course.yml`` with every module outside ``keep`` marked planned (comments kept)."""
-    import yaml
+    from coursekit.safeyaml import loads
 
     lines = text.splitlines(keepends=True)
     current = None
@@ -203,7 +203,7 @@ def restrict_course_yml(text: str, keep: set[str], path: Path) -> str:
         if current is not None and current not in keep:
             lines[i] = _STATUS_LINE.sub(r"\1planned", line)
     new = "".join(lines)
-    available = {m.id for m in parse_course(yaml.safe_load(new), path).available}
+    available = {m.id for m in parse_course(loads(new, path), path).available}
     if available != keep:
         raise DataError(path, f"could not mark the modules left out as planned (available: {sorted(available)}).",
                         field="status", fix='write each module as \'- id: "NN"\' with \'status:\' on its own line.')

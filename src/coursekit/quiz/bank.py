@@ -8,20 +8,23 @@ that names the file, the question id, the field and what is expected.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from coursekit.errors import DataError, read_yaml
+from coursekit.errors import DataError
 from coursekit.paths import data_file
 from coursekit.quiz.model import GRADED, Key, Option, Question
+from coursekit.safeyaml import load_yaml
 
 BANK_SCHEMA = "coursekit-quiz/1"
 KEY_SCHEMA = "coursekit-quiz-key/1"
 MODES = ("formative", "assessed")
 ID = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
@@ -38,7 +41,7 @@ class QuestionModel(_Strict):
     type: Literal["single_choice", "multiple_select", "true_false", "numeric", "ordering",
                   "categorise", "text"]
     prompt: str = Field(min_length=1)
-    points: float = Field(default=1.0, ge=0, le=100)
+    points: float = Field(default=1.0, ge=0, le=100, allow_inf_nan=False)
     hint: str | None = None
     options: list[OptionModel] = []
     items: list[OptionModel] = []
@@ -60,12 +63,35 @@ class KeyModel(_Strict):
     correct: Any = None
     feedback: dict[str, str] = {}
     explanation: str = ""
-    tolerance: dict[Literal["abs", "rel"], float] | None = None
+    tolerance: dict[Literal["abs", "rel"], Finite] | None = None
+
+    @field_validator("correct")
+    @classmethod
+    def _finite(cls, value):
+        return check_finite(value)
 
     @field_validator("feedback", mode="before")
     @classmethod
     def _str_keys(cls, value):
         return {str(k).lower() if isinstance(k, bool) else str(k): v for k, v in (value or {}).items()}
+
+
+def check_finite(value: Any) -> Any:
+    """``value`` unchanged, or a ValueError if it holds NaN or an infinity (``.nan``, ``.inf`` in YAML).
+
+    A NaN key is never equal to any answer, and an infinite one or an infinite tolerance makes
+    every number right.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"{item} is not a finite number (write a number, not .nan or .inf)")
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return value
 
 
 class KeyFileModel(_Strict):
@@ -135,7 +161,7 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
     path = Path(path)
     if not path.is_file():
         raise DataError(path, "the quiz bank does not exist.", fix="check the module id (coursekit list).")
-    raw = read_yaml(path)
+    raw = load_yaml(path)
     if not isinstance(raw, dict):
         raise DataError(path, "a bank must be a mapping with schema, module, title and questions.",
                         fix="see data/quizzes/README.md.")
@@ -194,7 +220,7 @@ def load_keys(path: Path, questions: list[Question], module: str) -> dict[str, K
     if not path.is_file():
         raise DataError(path, "the key file is missing.",
                         fix="restore it from the instructor's copy of data/quizzes/keys/.")
-    raw = read_yaml(path)
+    raw = load_yaml(path)
     if not isinstance(raw, dict):
         raise DataError(path, "a key file must be a mapping with schema, module and keys.",
                         fix="see data/quizzes/README.md.")
