@@ -156,7 +156,7 @@ def test_an_answer_with_a_lone_surrogate_is_saved(tmp_path):
 def test_cli_export_and_show_work_on_a_read_only_store(filled, read_only, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("COURSEKIT_LEARNER", "ana")
     out = tmp_path / "ana.json"
-    assert main(["progress", "export", "--db", str(filled.path), "--out", str(out)]) == 0
+    assert main(["progress", "export", "--db", str(filled.path), "--out", str(out), "--include-reflections"]) == 0
     assert len(json.loads(out.read_text(encoding="utf-8"))["events"]) == 2
     assert main(["progress", "show", "--db", str(filled.path)]) == 0
     assert "progress of ana" in capsys.readouterr().out

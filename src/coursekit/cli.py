@@ -126,9 +126,13 @@ def _progress(args: argparse.Namespace) -> int:
         if not args.out:
             print("error: progress export needs --out FILE.json", file=sys.stderr)
             return 2
-        doc = store.export(args.out, learner=args.learner)
-        print(f"wrote {args.out}: {len(doc['events'])} submissions by {doc['learner']} "
-              f"({doc['schema']})")
+        from coursekit.quiz.progress import export_submission
+
+        result = export_submission(store, args.out, learner=args.learner,
+                                   include_reflections=args.include_reflections)
+        print(result.message())
+        if not args.include_reflections:
+            print("To hand in your reflections too, add --include-reflections.")
         return 0
     rows = summary_rows(store, learner=args.learner)
     print(f"progress of {rows['learner']} in {store.path}")
@@ -227,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("progress", help="your quiz progress per module; 'export' writes a submission")
     p.add_argument("action", nargs="?", choices=["show", "export"], default="show")
     p.add_argument("--out", help="submission file to write (with export)")
+    p.add_argument("--include-reflections", action="store_true",
+                   help="also export your reflections (by default they stay on this computer)")
     p.add_argument("--learner", help="learner name (default: the current user)")
     p.add_argument("--db", help="progress database (default: $COURSEKIT_PROGRESS_DB or ~/.coursekit/)")
     p.set_defaults(func=cmd_progress)

@@ -15,16 +15,20 @@ from typing import Any
 __all__ = ["show", "QuizView", "export_progress"]
 
 
-def export_progress(out: str = "my-progress.json") -> str:
-    """Write your submission file (all your answers) for your instructor; returns its path.
+def export_progress(out: str = "my-progress.json", *, include_reflections: bool = False) -> str:
+    """Write your submission file for your instructor; returns its path.
 
-    The same as ``coursekit progress export --out FILE`` on the command line.
+    It holds your quiz answers and hand-in texts (the capstone brief and peer review). Your
+    reflections stay on your computer unless you pass ``include_reflections=True``. The same as
+    ``coursekit progress export --out FILE [--include-reflections]`` on the command line.
     """
+    from coursekit.quiz.progress import export_submission
     from coursekit.quiz.store import ProgressStore
 
-    doc = ProgressStore().export(out)
-    print(f"Saved {len(doc['events'])} answers by {doc['learner']} to {out}. "
-          "Download it (right-click it in the file browser → Download) and hand it in.")
+    result = export_submission(ProgressStore(), out, include_reflections=include_reflections)
+    print(result.message() + " Download it (right-click it in the file browser → Download) and hand it in."
+          + ("" if include_reflections else " To hand in your reflections too: "
+             f"export_progress({out!r}, include_reflections=True)."))
     return out
 
 

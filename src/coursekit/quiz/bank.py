@@ -49,6 +49,7 @@ class QuestionModel(_Strict):
     unit: str | None = None
     min_words: int = Field(default=0, ge=0, le=500)
     sources: list[str] = []
+    hand_in: bool = False
 
 
 class BankModel(_Strict):
@@ -188,7 +189,8 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
             options=tuple(Option(o.id, o.text) for o in qm.options),
             items=tuple(Option(o.id, o.text) for o in qm.items),
             categories=tuple(Option(o.id, o.text) for o in qm.categories),
-            unit=qm.unit, min_words=qm.min_words, sources=tuple(qm.sources)))
+            unit=qm.unit, min_words=qm.min_words, sources=tuple(qm.sources),
+            hand_in=qm.hand_in or qm.type in GRADED))
     kpath = key_path_for(path)
     key_map = None
     if keys is True or (keys is None and kpath.is_file()):

@@ -53,6 +53,7 @@ class Question:
     unit: str | None = None  # numeric
     min_words: int = 0  # text
     sources: tuple[str, ...] = ()
+    hand_in: bool = False  # text: exported by default (reflections, without it, stay private)
 
     def to_public(self) -> dict[str, Any]:
         """The question as plain data (safe to send to a browser)."""

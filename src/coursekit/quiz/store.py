@@ -26,6 +26,7 @@ import json
 import os
 import sqlite3
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -306,11 +307,17 @@ class ProgressStore:
             out[(e.module, e.question_id)] = e
         return out
 
-    def export(self, out: str | Path, learner: str | None = None) -> dict[str, Any]:
-        """Write a schema-versioned submission file for the instructor; returns its content."""
+    def export(self, out: str | Path, learner: str | None = None,
+               keep: Callable[[Event], bool] | None = None) -> dict[str, Any]:
+        """Write a schema-versioned submission file for the instructor; returns its content.
+
+        ``keep`` chooses the events to hand in (default: all); ``latest`` points at the last
+        kept event of each question. :func:`coursekit.quiz.progress.export_submission` keeps
+        reflections out unless the learner asks.
+        """
         learner = learner or current_learner()
-        events = self.events(learner)
-        latest = {f"{m}/{q}": e.id for (m, q), e in self.latest(learner).items()}
+        events = [e for e in self.events(learner) if keep is None or keep(e)]
+        latest = {f"{e.module}/{e.question_id}": e.id for e in events}
         doc = {
             "schema": SUBMISSION_SCHEMA,
             "kit_version": __version__,
