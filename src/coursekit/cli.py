@@ -187,8 +187,16 @@ def cmd_links(args: argparse.Namespace) -> int:
     from coursekit.instructor.common import parse_module_ids
     from coursekit.instructor.links import links_table
 
-    return _instructor(lambda: print(links_table(args.hub, args.repo, args.branch,
-                                                 parse_module_ids(args.modules))) or 0)
+    def run() -> int:
+        table = links_table(args.hub, args.repo, args.branch, parse_module_ids(args.modules),
+                            private_repo=args.private_repo)
+        if args.private_repo:
+            print("note: --private-repo: assessed keys were not looked for; make sure students cannot "
+                  "read the repository.", file=sys.stderr)
+        print(table)
+        return 0
+
+    return _instructor(run)
 
 
 def cmd_site(args: argparse.Namespace) -> int:
@@ -260,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repo", required=True, help="the course repository, e.g. https://github.com/OWNER/REPO")
     p.add_argument("--branch", help="branch to open (default: the repository's default; Binder: HEAD)")
     p.add_argument("--modules", help="module ids, e.g. 01,04 (default: every available module)")
+    p.add_argument("--private-repo", action="store_true",
+                   help="the repository is private: link to it even though it holds assessed keys")
     p.set_defaults(func=cmd_links)
 
     p = sub.add_parser("site", help="instructor: execute every module and render a static HTML site")
