@@ -74,6 +74,9 @@ def parse_course(raw: object, path: Path) -> Course:
                         fix="see the comments at the top of data/course.yml.")
     title = _need(raw, "title", str, path, "top level", "give the course a title.")
     essay_url = _need(raw, "essay_url", str, path, "top level", "give the essay's address.")
+    if not essay_url.strip().lower().startswith(("http://", "https://")):
+        raise DataError(path, f"essay_url {essay_url[:80]!r} is not an http(s) address.", field="essay_url",
+                        fix="give the essay's web address, starting with https://.")
     mods = _need(raw, "modules", list, path, "top level", "list the modules under 'modules:'.")
     modules: list[Module] = []
     seen: set[str] = set()

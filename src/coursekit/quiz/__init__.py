@@ -10,6 +10,7 @@ The pieces, each usable on its own:
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 __all__ = ["show", "QuizView", "export_progress"]
@@ -69,7 +70,7 @@ class QuizView:
         if reflections:
             done = sum(1 for x in reflections if x.result is not None)
             text += f" Reflections recorded: {done} of {len(reflections)}."
-        self.summary.summary_html = f"<strong>{self.bank.title}</strong>: {text}"
+        self.summary.summary_html = f"<strong>{html.escape(self.bank.title)}</strong>: {text}"
 
     @property
     def score(self) -> float:
@@ -80,7 +81,7 @@ class QuizView:
 
         bundle = self.box._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
-        data["text/html"] = (f"<h3>Check your understanding: {self.bank.title}</h3>"
+        data["text/html"] = (f"<h3>Check your understanding: {html.escape(self.bank.title)}</h3>"
                              + "".join(static_html(x._q) for x in self.widgets))
         data["text/plain"] = f"Quiz: {self.bank.title} ({len(self.widgets)} questions; run in Jupyter to answer)"
         return bundle
