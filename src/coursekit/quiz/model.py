@@ -196,6 +196,8 @@ def check(question: Question, key: Key | None, answer: Any) -> Result:
         normalised = _NORMALISE[question.type](question, answer)
     except _BadAnswer as exc:
         return invalid(question, str(exc))
+    except (TypeError, ValueError, KeyError, RecursionError):  # a shape no widget sends (a hand-edited file)
+        return invalid(question, "This answer is not in a form this question takes: answer it again.")
     if question.type == "text":
         return checker(question, key, normalised)
     if key is None:
