@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from coursekit.errors import DataError
@@ -91,8 +91,16 @@ class CourseModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1)
-    essay_url: str = Field(pattern=r"^https?://")
+    essay_url: str
     modules: list[dict]
+
+    @field_validator("essay_url")
+    @classmethod
+    def _web(cls, value: str) -> str:
+        if not value.strip().lower().startswith(("http://", "https://")):
+            raise ValueError(f"{value[:80]!r} is not an http(s) address. "
+                             "Fix: give the essay's web address, starting with https://.")
+        return value
 
 
 _MODULE_FIXES = {

@@ -125,24 +125,11 @@ def csv_rows(path: str | Path, required, *, header=None, empty: str = "rows") ->
 
 
 def read_yaml(path: str | Path) -> object:
-    """Parse a YAML data file (with libyaml when available: about 8x faster on the bibliography).
+    """Parse a YAML data file within :mod:`coursekit.safeyaml`'s limits (size, encoding, aliases,
+    duplicate keys, huge numbers); a :class:`DataError` names the file and the line."""
+    from coursekit.safeyaml import load_yaml
 
-    Fails with a :class:`DataError` naming the file and the line when the file is missing or
-    is not valid YAML.
-    """
-    import yaml
-
-    p = Path(path)
-    if not p.is_file():
-        raise _missing(p)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(p.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(p, f"is not valid YAML ({getattr(exc, 'problem', None) or exc}).",
-                        row=f"line {mark.line + 1}" if mark else None,
-                        fix="correct the YAML at that line (quote text that contains ': ').") from exc
+    return load_yaml(path)
 
 
 # --- pydantic -------------------------------------------------------------------------------

@@ -188,6 +188,7 @@ def _img_html(data: dict[str, Any]) -> str | None:
             if isinstance(payload, list):
                 payload = "".join(payload)
             payload = payload.strip() if isinstance(payload, str) else base64.b64encode(payload).decode()
+            payload = html.escape(re.sub(r"[^A-Za-z0-9+/=\s]", "", payload), quote=True)  # base64 only
             return (f'<img src="data:{mime};base64,{payload}" alt="{html.escape(NO_ALT, quote=True)}" '
                     'style="max-width:100%;height:auto"/>')
     return None
@@ -210,6 +211,84 @@ def normalise(nb: dict[str, Any]) -> dict[str, Any]:
 
 
 _DETAILS = re.compile(r"(<details[^>]*>\s*<summary>.*?</summary>)(.*?)(</details>)", re.S)
+SAFE_TAGS = {"p", "ul", "ol", "li", "strong", "em", "b", "i", "code", "pre", "br", "hr", "blockquote", "a",
+             "kbd", "sup", "sub", "del", "s", "table", "thead", "tbody", "tr", "th", "td", "h1", "h2", "h3",
+             "h4", "h5", "h6", "span", "div", "details", "summary"}
+_VOID = {"br", "hr"}
+_CLASS = re.compile(r"^[\w -]{1,80}$")
+_ALIGN = re.compile(r"^text-align:\s*(left|right|center);?$")
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` if it is an http(s) address, a relative path or an anchor; else None (javascript:, data:, ...)."""
+    if not url:
+        return None
+    cleaned = "".join(ch for ch in url if ch.isprintable() and not ch.isspace())
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", cleaned)
+    if scheme and scheme.group(1).lower() not in ("http", "https", "mailto"):
+        return None
+    return url.strip()
+
+
+class _Sanitiser(HTMLParser):
+    """Rebuild HTML keeping only SAFE_TAGS and harmless attributes; everything else becomes text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+
+    def _attrs(self, tag: str, attrs: list[tuple[str, str | None]]) -> str:
+        kept = []
+        for name, value in attrs:
+            name = name.lower()
+            if tag == "a" and name == "href" and safe_href(value):
+                kept.append(f' href="{html.escape(safe_href(value) or "", quote=True)}"')
+            elif name == "class" and value and _CLASS.match(value):
+                kept.append(f' class="{html.escape(value, quote=True)}"')
+            elif name == "style" and tag in ("th", "td") and value and _ALIGN.match(value.strip()):
+                kept.append(f' style="{html.escape(value.strip(), quote=True)}"')
+            elif name == "open" and tag == "details":
+                kept.append(" open")
+        return "".join(kept)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SAFE_TAGS:
+            self.out.append(f"<{tag}{self._attrs(tag, attrs)}>")
+        else:
+            self.out.append(html.escape(self.get_starttag_text() or f"<{tag}>"))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SAFE_TAGS:
+            self.out.append(f"<{tag}{self._attrs(tag, attrs)}/>" if tag in _VOID else
+                            f"<{tag}{self._attrs(tag, attrs)}></{tag}>")
+        else:
+            self.out.append(html.escape(self.get_starttag_text() or f"<{tag}/>"))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out.append(f"</{tag}>" if tag in SAFE_TAGS and tag not in _VOID else html.escape(f"</{tag}>"))
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(html.escape(data, quote=False))
+
+    def handle_comment(self, data: str) -> None:
+        pass  # comments dropped
+
+    def handle_decl(self, decl: str) -> None:
+        pass
+
+    def unknown_decl(self, data: str) -> None:
+        pass
+
+    def handle_pi(self, data: str) -> None:
+        pass
+
+
+def sanitise_html(text: str) -> str:
+    """HTML with only harmless tags and attributes kept (no script, no event handler, no javascript: link)."""
+    parser = _Sanitiser()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.out)
 
 
 def expand_details(source: str) -> str:
@@ -217,7 +296,8 @@ def expand_details(source: str) -> str:
 
     JupyterLab renders Markdown between ``<details>`` and ``</details>``; nbconvert's renderer
     ends the HTML block at the first blank line, which leaves the "hidden" answer outside the
-    disclosure, visible to everyone. Pre-rendering keeps it inside.
+    disclosure, visible to everyone. Pre-rendering keeps it inside. Raw HTML in the block is
+    kept only as far as :func:`sanitise_html` allows (lists, emphasis, http(s) links, ...).
     """
     import mistune
 
@@ -225,8 +305,8 @@ def expand_details(source: str) -> str:
 
     def repl(m: re.Match) -> str:
         inner = md(m.group(2).strip())
-        lines = [line for line in (m.group(1) + "\n" + inner + m.group(3)).splitlines() if line.strip()]
-        return "\n".join(lines)
+        block = sanitise_html(m.group(1) + "\n" + inner + m.group(3))
+        return "\n".join(line for line in block.splitlines() if line.strip())
 
     return _DETAILS.sub(repl, source)
 
@@ -361,6 +441,9 @@ def index_html(course: Course, pages: dict[str, Path], failed: dict[str, str]) -
         objectives = "".join(f"<li>{html.escape(o)}</li>" for o in m.objectives)
         items.append(f"<li>{head} <span class='ck-min'>· {m.minutes} min</span><ul>{objectives}</ul></li>")
     title = html.escape(course.title)
+    essay_href = safe_href(course.essay_url) if course.essay_url.lower().startswith(("http:", "https:")) else None
+    essay = (f'<a href="{html.escape(essay_href, quote=True)}">read the\nessay</a>' if essay_href
+             else "read the essay")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -375,9 +458,8 @@ ol.ck-modules>li{{margin:0.8em 0}} .ck-min{{color:#555}}
 <body>
 <main>
 <h1>{title}</h1>
-<p>A course built around one opinion essay (<a href="{html.escape(course.essay_url, quote=True)}">read the
-essay</a>). These pages show each module run once; to run the code, answer the quizzes and
-keep your progress, open the notebooks in Jupyter.</p>
+<p>A course built around one opinion essay ({essay}). These pages show each module run once;
+to run the code, answer the quizzes and keep your progress, open the notebooks in Jupyter.</p>
 <ol class="ck-modules">
 {"".join(items)}
 </ol>
