@@ -7,7 +7,7 @@ import pytest
 from coursekit.cli import main
 from coursekit.instructor.common import InstructorError
 from coursekit.instructor.links import binder_url, links_table, nbgitpuller_url, repo_folder
-from tests.conftest import REPO
+from tests.conftest import REPO, use_course
 
 HUB = "https://hub.example.edu"
 REPO_URL = "https://github.com/example-org/belarus-course"
@@ -75,7 +75,7 @@ def test_table_lists_each_available_module():
 
 
 def test_cli_links(monkeypatch, capsys):
-    monkeypatch.setenv("COURSEKIT_ROOT", str(FIXTURE))
+    use_course(monkeypatch, FIXTURE)
     assert main(["links", "--hub", HUB, "--repo", REPO_URL, "--modules", "02", "--private-repo"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 3 and out[2].startswith("| 02 | Sample assessed module |")
