@@ -1,11 +1,28 @@
-"""Errors the kit raises for bad input: each names the file, where in it, and the fix."""
+"""Errors the kit raises for bad input: each says what is wrong, where, and the fix.
+
+Every error the kit raises on purpose derives from :class:`KitError`, so a caller (the
+command line, a widget) catches one class and shows its message, never a traceback.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 
-class DataError(ValueError):
+class KitError(Exception):
+    """What is wrong, where (a file, a row, a field, a command option) and the fix."""
+
+    def __init__(self, what: str, *, where: str | None = None, fix: str | None = None) -> None:
+        self.what = what
+        self.where = where
+        self.fix = fix
+        text = f"{where}: {what}" if where else what
+        if fix:
+            text += f" Fix: {fix}"
+        super().__init__(text)
+
+
+class DataError(KitError, ValueError):
     """A data, bank or manifest file is wrong.
 
     The message names the file, the row (or line) and the field, says what is
@@ -27,17 +44,13 @@ class DataError(ValueError):
         self.path = str(path)
         self.row = row
         self.field = field
-        self.fix = fix
         self.detail = message
         where = [self.path]
         if row is not None:
             where.append(f"row {row}" if isinstance(row, int) else str(row))
         if field is not None:
             where.append(f"field '{field}'")
-        text = ", ".join(where) + f": {message}"
-        if fix:
-            text += f" Fix: {fix}"
-        super().__init__(text)
+        super().__init__(message, where=", ".join(where), fix=fix)
 
 
 def csv_rows(path: str | Path, required, *, header=None, empty: str = "rows") -> list[tuple[str, dict]]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from coursekit.course import Course, Module, load_course
+from coursekit.errors import KitError
 from coursekit.paths import root as course_root
 
 SOLUTION_TAG = "solution"
@@ -17,7 +18,7 @@ PROTECTED = ("data", "notebooks", "src", "tests", "scripts", "benchmarks", "docs
 T = TypeVar("T")
 
 
-class InstructorError(ValueError):
+class InstructorError(KitError, ValueError):
     """A usage problem with an instructor command (the message says how to fix it)."""
 
 

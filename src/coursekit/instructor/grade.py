@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit import __version__
-from coursekit.errors import DataError
+from coursekit.errors import DataError, KitError
 from coursekit.instructor.common import InstructorError, guard_out_dir, progress, resolve_root
 from coursekit.quiz.bank import Bank, key_path_for, load_bank
 from coursekit.quiz.model import Question, Result, check
@@ -75,7 +75,7 @@ class Problem:
     reason: str
 
 
-class Rejected(Exception):
+class Rejected(KitError):
     """A submission file that cannot be graded (``kind`` says why)."""
 
     def __init__(self, kind: str, reason: str, learner: str = "") -> None:

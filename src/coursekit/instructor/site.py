@@ -38,6 +38,7 @@ from typing import Any
 
 from coursekit import __version__
 from coursekit.course import Course, Module
+from coursekit.errors import KitError
 from coursekit.instructor.common import (
     cell_tags,
     guard_out_dir,
@@ -97,7 +98,7 @@ TEMPLATE = """{%- extends 'index.html.j2' -%}
 """
 
 
-class SiteError(RuntimeError):
+class SiteError(KitError, RuntimeError):
     """A module could not be built (the message names the notebook and cell)."""
 
 
