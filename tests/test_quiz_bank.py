@@ -54,7 +54,7 @@ def question(bank, qid):
 CASES = [
     # (edit bank, edit key, file, question, field, words in the message)
     (lambda b: question(b, "run-cell").pop("prompt"), None, "00.yml", "run-cell", "prompt", "required"),
-    (lambda b: question(b, "run-cell").update(type="essay"), None, "00.yml", "run-cell", "type", "Input"),
+    (lambda b: question(b, "run-cell").update(type="essay"), None, "00.yml", "run-cell", "type", "unknown question"),
     (lambda b: question(b, "dating-order").update(sources=["no-such-source"]), None, "00.yml",
      "dating-order", "sources", "unknown source id"),
     (lambda b: question(b, "run-cell").update(options=[{"id": "a", "text": "x"}]), None, "00.yml",

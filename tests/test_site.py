@@ -144,8 +144,10 @@ def test_hide_solutions_drops_worked_answers(tmp_path):
 
 
 def test_the_real_course_builds_a_page_per_available_module(tmp_path):
+    """Every module renders; running them is nbval's job (make test runs every notebook), and the
+    fixture course above covers executed pages, so this renders the notebooks as stored."""
     expected = {Path(m.notebook).with_suffix(".html").name for m in load_course().available}
-    report = build_site(tmp_path / "site", show_progress=False, jobs=2)
+    report = build_site(tmp_path / "site", show_progress=False, run=False)
     built = {p.name for p in (tmp_path / "site").glob("*.html")}
     assert report.failed == {}, report.failed
     assert built == expected | {"index.html"}
@@ -168,3 +170,15 @@ def test_check_page_flags_an_empty_disclosure():
 
     assert any("empty" in p for p in check_page("<details><summary>Answer</summary>\n</details><ul><li>x</li></ul>"))
     assert not any("empty" in p for p in check_page("<details><summary>Answer</summary><p>x</p></details>"))
+
+
+def test_no_run_renders_the_stored_notebook_without_a_kernel(tmp_path, monkeypatch):
+    from coursekit.instructor import site as site_module
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("run=False must not execute the notebook")
+
+    monkeypatch.setattr(site_module, "execute", refuse)
+    report = build_site(tmp_path / "site", modules=["00"], show_progress=False, run=False)
+    assert report.failed == {} and "00" in report.pages
+    assert "Learning objectives" in report.pages["00"].read_text(encoding="utf-8")

@@ -175,7 +175,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     from coursekit.instructor.site import build_site
 
     report = build_site(args.out, parse_module_ids(args.modules), timeout=args.timeout,
-                        hide_solutions=args.hide_solutions, jobs=args.jobs)
+                        hide_solutions=args.hide_solutions, jobs=args.jobs, run=not args.no_run)
     print(report.summary())
     return 1 if report.failed else 0
 
@@ -247,6 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default 600)")
     p.add_argument("--hide-solutions", action="store_true", help="leave out cells tagged solution")
     p.add_argument("--jobs", type=int, default=1, help="notebooks executed at once (default 1)")
+    p.add_argument("--no-run", action="store_true",
+                   help="render the notebooks as stored, without running them (a quick preview)")
     p.set_defaults(func=cmd_site)
     return parser
 
