@@ -106,9 +106,9 @@ def _check_verdict(entry: dict, path: Path, row: str, known: dict[str, Source]) 
                      "say in a sentence what the verdict rests on.")
     sources = require_ids(verdict.get("sources"), path=path, row=row,
                           field="verdict.sources", known=known)
-    from coursekit.review import parse_date
+    from coursekit.review import review_date
 
-    reviewed = parse_date(verdict.get("reviewed"), path, row=row, field="verdict.reviewed")
+    reviewed = review_date(verdict.get("reviewed"), path, row=row, field="verdict.reviewed")
     return {"verdict": value, "verdict_date": date, "verdict_evidence": evidence,
             "verdict_sources": sources, "verdict_reviewed": reviewed.isoformat() if reviewed else None}
 

@@ -43,8 +43,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     from coursekit import review
 
-    today = review.parse_date(args.today, "coursekit review --today", field=None,
-                              fix="give the day as YYYY-MM-DD, e.g. --today 2027-12-01.")
+    today = review.review_date(args.today, "coursekit review --today", field=None,
+                               fix="give the day as YYYY-MM-DD, e.g. --today 2027-12-01.")
     lines, late = review.report(today, show_all=args.all)
     print("\n".join(lines))
     return 1 if late else 0

@@ -22,15 +22,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursekit.errors import DataError, read_yaml
+from coursekit.errors import DataError
 from coursekit.paths import data_file
+from coursekit.validate import read_yaml
 
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 KINDS = ("verdicts", "datasets")
 
 
@@ -55,9 +54,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def parse_date(value: Any, path: str | Path, *, row: str | None = None, field: str | None = "reviewed",
-               required: bool = False, fix: str | None = None) -> dt.date | None:
-    """A review date ("YYYY-MM-DD"), or None when absent and not ``required``."""
+def review_date(value: Any, path: str | Path, *, row: str | None = None,
+                field: str | None = "reviewed", required: bool = False,
+                fix: str | None = None) -> dt.date | None:
+    """A review date: a day (``YYYY-MM-DD``), through the kit's one date rule
+    (:func:`coursekit.validate.check_date`); None when absent and not ``required``."""
+    from coursekit.validate import check_date
+
     if value in (None, ""):
         if required:
             raise DataError(path, "has no review date.", row=row, field=field,
@@ -65,12 +68,12 @@ def parse_date(value: Any, path: str | Path, *, row: str | None = None, field: s
         return None
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
     try:
-        if not DATE_RE.match(text):
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise DataError(path, f"{value!r} is not a review date.", row=row, field=field,
-                        fix=fix or 'write the day of the review as "YYYY-MM-DD", in quotes.') from None
+        return check_date(text, path, row=row, field=field or "reviewed", precisions=("day",),
+                          quoted=fix is None).start
+    except DataError as exc:
+        if fix is None:
+            raise
+        raise DataError(path, exc.detail, row=row, field=field, fix=fix) from None
 
 
 def load_policy(path: str | Path | None = None) -> dict[str, Any]:
@@ -102,7 +105,7 @@ def load_policy(path: str | Path | None = None) -> dict[str, Any]:
             raise DataError(p, "is missing or empty.", row=row, field="check",
                             fix="say what a reviewer must look for in this file.")
         datasets.append({"file": str(entry["file"]),
-                         "reviewed": parse_date(entry.get("reviewed"), p, row=row),
+                         "reviewed": review_date(entry.get("reviewed"), p, row=row),
                          "check": " ".join(str(entry["check"]).split())})
     for n, entry in enumerate(data.get("exempt") or [], start=1):
         if not isinstance(entry, dict) or not entry.get("file") or not entry.get("why"):
@@ -125,8 +128,8 @@ def _verdicts(path: Path, container: str, months: int) -> list[Item]:
         if not isinstance(entry, dict) or not isinstance(entry.get("verdict"), dict):
             continue
         row = f"{container[:-1]} {entry.get('id') or n}"
-        reviewed = parse_date(entry["verdict"].get("reviewed"), path, row=row,
-                              field="verdict.reviewed")
+        reviewed = review_date(entry["verdict"].get("reviewed"), path, row=row,
+                               field="verdict.reviewed")
         out.append(Item("verdict", f"{path.name} {entry.get('id')}", reviewed,
                         add_months(reviewed, months) if reviewed else None,
                         "check the verdict against events since it was reviewed"))

@@ -90,9 +90,9 @@ def _verdict(entry: dict, path: Path, row: str, known: Mapping[str, Source]) -> 
                         field="verdict.sources",
                         fix="hindsight needs evidence from after the essay: cite a source "
                         f"dated {ESSAY_YEAR + 1} or later.")
-    from coursekit.review import parse_date
+    from coursekit.review import review_date
 
-    reviewed = parse_date(verdict.get("reviewed"), path, row=row, field="verdict.reviewed")
+    reviewed = review_date(verdict.get("reviewed"), path, row=row, field="verdict.reviewed")
     return {"verdict": value, "verdict_date": date, "evidence": evidence, "sources": ids,
             "reviewed": reviewed.isoformat() if reviewed else None}
 
