@@ -26,14 +26,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from coursekit.errors import DataError
 from coursekit.paths import data_file
 from coursekit.sources import Source, load_sources, require_ids
 from coursekit.validate import DateError, parse_date
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["CellError", "Col", "Schema", "read_csv"]
 
@@ -257,7 +258,9 @@ def _parse_row(schema: Schema, raw: dict[str, str], path: Path, line: int,
 
 def _frame(schema: Schema, records: list[dict[str, Any]], lines: list[int],
            path: Path) -> pd.DataFrame:
-    """Build the DataFrame: dates to datetime64 (+ precision), counts to Int64."""
+    """
+    import pandas as pd
+Build the DataFrame: dates to datetime64 (+ precision), counts to Int64."""
     rows = []
     for rec in records:
         row: dict[str, Any] = {}
