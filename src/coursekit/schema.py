@@ -258,9 +258,9 @@ def _parse_row(schema: Schema, raw: dict[str, str], path: Path, line: int,
 
 def _frame(schema: Schema, records: list[dict[str, Any]], lines: list[int],
            path: Path) -> pd.DataFrame:
-    """
+    """Build the DataFrame: dates to datetime64 (+ precision), counts to Int64."""
     import pandas as pd
-Build the DataFrame: dates to datetime64 (+ precision), counts to Int64."""
+
     rows = []
     for rec in records:
         row: dict[str, Any] = {}
