@@ -24,6 +24,7 @@ def test_doctor_passes_on_a_good_copy(course_copy):
     result = run_doctor(course_copy)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "widgets extension" in result.stdout and "All checks passed" in result.stdout
+    assert "content review: nothing overdue" in result.stdout
 
 
 def test_doctor_names_a_deleted_file_and_the_fix(course_copy):

@@ -43,7 +43,7 @@ COMMON_FIELDS = ("id", "paragraph", "role", "type", "claim", "evidence")
 COLUMNS = (
     "id", "paragraph", "role", "type", "claim", "quote", "said_by", "said_on", "horizon",
     "device", "evidence", "sources", "note", "verdict", "verdict_date", "verdict_evidence",
-    "verdict_sources",
+    "verdict_sources", "verdict_reviewed",
 )
 ID_RE = re.compile(r"^c\d{2,3}$")
 
@@ -106,8 +106,11 @@ def _check_verdict(entry: dict, path: Path, row: str, known: dict[str, Source]) 
                      "say in a sentence what the verdict rests on.")
     sources = require_ids(verdict.get("sources"), path=path, row=row,
                           field="verdict.sources", known=known)
+    from coursekit.review import review_date
+
+    reviewed = review_date(verdict.get("reviewed"), path, row=row, field="verdict.reviewed")
     return {"verdict": value, "verdict_date": date, "verdict_evidence": evidence,
-            "verdict_sources": sources}
+            "verdict_sources": sources, "verdict_reviewed": reviewed.isoformat() if reviewed else None}
 
 
 def _check_quote(quote: Any, para: int, paragraphs: list[str] | None, path: Path,

@@ -39,7 +39,7 @@ ESSAY_YEAR = 2019
 #: For a Brier score: what each verdict counts as (too early is left out).
 OUTCOME = {"happened": 1.0, "partly": 0.5, "did not": 0.0}
 COLUMNS = ("id", "origin", "paragraph", "who", "expectation", "horizon", "verdict",
-           "verdict_date", "evidence", "sources", "based_on", "note")
+           "verdict_date", "reviewed", "evidence", "sources", "based_on", "note")
 ID_RE = re.compile(r"^s\d{2}$")
 #: Okabe-Ito colours with hatches, so the chart does not rely on colour alone.
 STYLE = {
@@ -90,7 +90,11 @@ def _verdict(entry: dict, path: Path, row: str, known: Mapping[str, Source]) -> 
                         field="verdict.sources",
                         fix="hindsight needs evidence from after the essay: cite a source "
                         f"dated {ESSAY_YEAR + 1} or later.")
-    return {"verdict": value, "verdict_date": date, "evidence": evidence, "sources": ids}
+    from coursekit.review import review_date
+
+    reviewed = review_date(verdict.get("reviewed"), path, row=row, field="verdict.reviewed")
+    return {"verdict": value, "verdict_date": date, "evidence": evidence, "sources": ids,
+            "reviewed": reviewed.isoformat() if reviewed else None}
 
 
 def parse_items(data: Any, path: Path, known: Mapping[str, Source],
@@ -158,7 +162,7 @@ def from_claims(claims: pd.DataFrame) -> pd.DataFrame:
             "id": c["id"], "origin": "claims.yml", "paragraph": int(c["paragraph"]),
             "who": "the essay", "expectation": c["claim"], "horizon": c["horizon"],
             "verdict": verdict, "verdict_date": c["verdict_date"],
-            "evidence": c["verdict_evidence"], "sources": list(c["verdict_sources"]),
+            "reviewed": c["verdict_reviewed"], "evidence": c["verdict_evidence"], "sources": list(c["verdict_sources"]),
             "based_on": c["id"], "note": c["note"],
         })
     return pd.DataFrame.from_records(rows, columns=list(COLUMNS))
