@@ -208,17 +208,22 @@ def feedback_text(target: str, result, *, hint: str | None = None, saved: str = 
     return "\n".join(lines)
 
 
-def check(target: str, obj: Any, *, store=None) -> None:
+def check(target: str, obj: Any, *, save: bool = True, store=None) -> None:
     """Check your object for exercise ``target`` (e.g. ``"03/nato-join"``), print feedback, record it.
 
     The result is saved with your progress (``coursekit progress export`` hands it in);
-    run ``check`` again after changing your code: the latest result counts.
+    run ``check`` again after changing your code: the latest result counts. The worked answers
+    call it with ``save=False``, so running them never counts as your answer.
     """
     from coursekit.quiz.store import ProgressStore
 
+    if obj is Ellipsis:
+        _bank_and_question(target)  # an unknown id is still an error
+        print(f"Exercise {target}: not checked yet. Replace the `...` with your code, then run the cell again.")
+        return
     bank, q, answer, result = evaluate(target, obj)
-    saved = ""
-    if not result.error:
+    saved = "" if save else "Not saved: this is the worked answer's check, not yours."
+    if save and not result.error:
         key = bank.key(q.id)
         store = store or ProgressStore()
         try:

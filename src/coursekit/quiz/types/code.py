@@ -67,6 +67,10 @@ def _near(obs: Any, spec: dict[str, Any]) -> tuple[bool, str]:
     return False, "too high" if obs > target else "too low"
 
 
+def _a(word: str) -> str:
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def _words(values: list[Any], limit: int = 6) -> str:
     shown = [str(v) for v in values[:limit]]
     more = f" and {len(values) - limit} more" if len(values) > limit else ""
@@ -87,8 +91,8 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
         want = spec[name]
         if name == "kind":
             ok = kind == want
-            msg = (f"it is a {want}." if ok else
-                   f"it is a {kind or 'value the checker cannot read'}, not a {want}: look at what the last "
+            msg = (f"it is {_a(want)}." if ok else
+                   f"it is {_a(kind or 'value the checker cannot read')}, not {_a(want)}: look at what the last "
                    "step of your code returns (assign that result to a name and pass that name).")
         elif name == "crs":
             got = observed.get("crs")
