@@ -200,3 +200,20 @@ def test_importing_the_exercises_module_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin"}).stdout
     assert out.strip() == "[]"
+
+
+def test_typed_labels_are_checked_one_by_one_and_placeholders_are_not_recorded(store, capsys):
+    check("00/three-claims", {"A": "?", "B": "?", "C": "?"}, store=store)
+    assert "not checked yet" in capsys.readouterr().out and store.events() == []
+    _b, _q, answer, result = evaluate("00/three-claims", {"A": "Fact", "B": "value", "C": "?"})
+    parts = _parts(result)
+    assert parts["answers:A"].ok  # case is ignored
+    assert not parts["answers:B"].ok and "Look again: Is it about what may happen later?" in parts["answers:B"].message
+    assert "replace the \"?\"" in parts["answers:C"].message
+    assert result.score == pytest.approx(1 / 3, abs=1e-3)
+    assert answer["observed"]["answers"] == {"A": "fact", "B": "value", "C": "?"}
+    check("02/documents-verdict", {"value": "partly", "because": "my private reason"}, store=store)
+    (event,) = store.events()
+    assert event.score == 1.0 and "my private reason" not in json.dumps(event.answer)  # the reason is not stored
+    _b, _q, _a, wrong_kind = evaluate("00/three-claims", "fact, prediction, value")
+    assert "not a dictionary of answers" in wrong_kind.message and wrong_kind.score == 0

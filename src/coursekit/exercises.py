@@ -89,6 +89,8 @@ def _kind(obj: Any) -> str:
         return "Figure"
     if isinstance(obj, numbers.Real) and not isinstance(obj, bool):
         return "number"
+    if isinstance(obj, dict):
+        return "dict"
     return type(obj).__name__
 
 
@@ -152,6 +154,11 @@ def inspect(obj: Any, spec: dict[str, Any]) -> dict[str, Any]:
             values = _column(obj, column) if kind != "Axes" else None
             seen = None if values is None else sorted({_plain(v) for v in values if v == v})[:MAX_VALUES]
             observed.setdefault("values", {})[column] = seen
+    if kind == "dict" and "answers" in spec:
+        from coursekit.quiz.types.code import canonical_label
+
+        observed["answers"] = {str(entry): (canonical_label(obj[entry]) if entry in obj else None)
+                               for entry in spec["answers"]}
     if kind == "number":
         value = float(obj)
         observed["value"] = round(value, 6) if math.isfinite(value) else None
@@ -222,6 +229,10 @@ def check(target: str, obj: Any, *, save: bool = True, store=None) -> None:
         print(f"Exercise {target}: not checked yet. Replace the `...` with your code, then run the cell again.")
         return
     bank, q, answer, result = evaluate(target, obj)
+    typed = answer["observed"].get("answers")
+    if typed is not None and all(v in (None, "", "?") for v in typed.values()):
+        print(f"Exercise {target}: not checked yet. Replace each \"?\" with your answer, then run the cell again.")
+        return
     saved = "" if save else "Not saved: this is the worked answer's check, not yours."
     if save and not result.error:
         key = bank.key(q.id)

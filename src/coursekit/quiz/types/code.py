@@ -22,6 +22,9 @@ Key (``correct:``) is a mapping of checks, all optional, run in this order::
     title: true                   # Axes: a non-empty title
     legend: true                  # Axes: a legend or a colour bar
     source_line: true             # Axes: a text in the figure that begins with "Source"
+    answers:                      # dict: labels the student typed, one check (and point share) per entry
+      A: fact                                           # one accepted label (case and spaces ignored)
+      C: {accept: [value, recommendation], look: "Does it say what should be done?"}
 
 ``feedback:`` may name any check: its text is added to that check's message when it fails,
 to say what to look at. Partial credit is the share of checks passed.
@@ -38,9 +41,9 @@ from typing import Any
 from coursekit.quiz.model import Key, Part, Question, Result
 from coursekit.quiz.types import BadAnswer, KeyProblem, QuestionType, register
 
-KINDS = ("GeoDataFrame", "GeoSeries", "DataFrame", "Series", "Axes", "number")
+KINDS = ("GeoDataFrame", "GeoSeries", "DataFrame", "Series", "Axes", "number", "dict")
 CHECKS = ("kind", "crs", "rows", "columns", "geom_types", "includes", "exactly", "area_km2", "value",
-          "layers", "title", "legend", "source_line")
+          "layers", "title", "legend", "source_line", "answers")
 _FIX = "see the format in src/coursekit/quiz/types/code.py (or data/quizzes/README.md)."
 
 
@@ -173,6 +176,24 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
             msg = ("it has a legend." if ok else
                    "it has no legend: give each layer a `label=` and call `ax.legend()`, or plot a column "
                    "with `legend=True`.")
+        elif name == "answers":
+            if not isinstance(observed.get("answers"), dict):
+                out.append(("answers", False, f"it is {_a(str(kind))}, not a dictionary of answers: pass the "
+                                              "dictionary you filled in (e.g. my_answers)."))
+                continue
+            given = observed["answers"]
+            for entry, rule in want.items():
+                accept, look = _accepts(rule)
+                got = given.get(entry)
+                ok = got in accept
+                if ok:
+                    msg = f"{entry}: {got!r} matches the kit's reading."
+                elif got in (None, "", "?"):
+                    msg = f"{entry}: no answer yet: replace the \"?\" with your label."
+                else:
+                    msg = f"{entry}: {got!r} is not the kit's reading." + (f" Look again: {look}" if look else "")
+                out.append((f"answers:{entry}", ok, msg))
+            continue
         else:  # source_line
             ok = bool(observed.get("source_line"))
             msg = ("it names its source." if ok else
@@ -180,6 +201,19 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
                    "`fig.text(..., \"Source: ...\")` that begins with \"Source\".")
         out.append((name, ok, msg))
     return out
+
+
+def canonical_label(value: Any) -> str:
+    """A typed label in canonical form: case, spaces, hyphens and underscores ignored."""
+    return " ".join(str(value).strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+def _accepts(rule: Any) -> tuple[set[str], str]:
+    if isinstance(rule, dict):
+        return {canonical_label(x) for x in rule["accept"]}, rule.get("look", "")
+    if isinstance(rule, list):
+        return {canonical_label(x) for x in rule}, ""
+    return {canonical_label(rule)}, ""
 
 
 def full_snapshot(spec: dict[str, Any]) -> dict[str, Any]:
@@ -202,6 +236,8 @@ def full_snapshot(spec: dict[str, Any]) -> dict[str, Any]:
             obs["legend"] = True
         elif name == "source_line":
             obs["source_line"] = "Source: the kit"
+        elif name == "answers":
+            obs["answers"] = {entry: sorted(_accepts(rule)[0])[0] for entry, rule in want.items()}
     return obs
 
 
@@ -242,6 +278,15 @@ class CodeCheck(QuestionType):
                 if not ok or _tol(want) < 0:
                     raise KeyProblem(where, "should be a number with one tolerance.",
                                      "write {value: 276, abs: 3} or {value: 207600, rel: 0.02}.")
+            if name == "answers":
+                ok = isinstance(want, dict) and bool(want) and all(
+                    isinstance(r, str) or (isinstance(r, list) and r and all(isinstance(x, str) for x in r))
+                    or (isinstance(r, dict) and set(r) <= {"accept", "look"} and isinstance(r.get("accept"), list)
+                        and r["accept"] and all(isinstance(x, str) for x in r["accept"]))
+                    for r in want.values())
+                if not ok:
+                    raise KeyProblem(where, "should map each entry to its accepted label(s).",
+                                     "write e.g. {A: fact, C: {accept: [value], look: \"...\"}}.")
             if name in ("title", "legend", "source_line") and want is not True:
                 raise KeyProblem(where, "is a yes-only check.", f"write '{name}: true' or leave it out.")
 
