@@ -18,6 +18,7 @@ def _writer(path, learner, n, start_evt):
                      learner=learner)
 
 
+@pytest.mark.slow
 def test_two_processes_submitting_at_once_lose_nothing(tmp_path):
     path = tmp_path / "progress.sqlite"
     ctx = mp.get_context("spawn")

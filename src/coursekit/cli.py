@@ -60,7 +60,7 @@ def cmd_data_manifest(args: argparse.Namespace) -> int:
 def cmd_quiz_validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from coursekit.errors import DataError
+    from coursekit.errors import KitError
     from coursekit.quiz.bank import bank_paths, load_bank
 
     paths: list[Path] = []
@@ -72,7 +72,7 @@ def cmd_quiz_validate(args: argparse.Namespace) -> int:
     for path in paths:
         try:
             bank = load_bank(path, keys=None)
-        except DataError as exc:
+        except KitError as exc:
             failed += 1
             print(f"FAIL {exc}")
             continue
@@ -146,70 +146,47 @@ def _progress(args: argparse.Namespace) -> int:
     return 0
 
 
-def _instructor(run) -> int:
-    """Run an instructor command; a usage problem prints its fix instead of a traceback."""
-    from coursekit.instructor.common import InstructorError
-
-    try:
-        return run()
-    except InstructorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
-
 def cmd_release(args: argparse.Namespace) -> int:
     from coursekit.instructor.common import parse_module_ids
     from coursekit.instructor.release import release
 
-    def run() -> int:
-        report = release(args.out, modules=parse_module_ids(args.modules))
-        print(report.summary())
-        return 0
-
-    return _instructor(run)
+    report = release(args.out, modules=parse_module_ids(args.modules))
+    print(report.summary())
+    return 0
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from coursekit.instructor.grade import grade
     from coursekit.paths import data_file
 
-    def run() -> int:
-        report = grade(args.submissions, args.key or data_file("quizzes"), args.out,
-                       count_formative=args.count_formative, show_progress=not args.quiet)
-        print(report.summary())
-        print(f"graded in {report.seconds:.2f} s")
-        return 0
-
-    return _instructor(run)
+    report = grade(args.submissions, args.key or data_file("quizzes"), args.out,
+                   count_formative=args.count_formative, show_progress=not args.quiet)
+    print(report.summary())
+    print(f"graded in {report.seconds:.2f} s")
+    return 0
 
 
 def cmd_links(args: argparse.Namespace) -> int:
     from coursekit.instructor.common import parse_module_ids
     from coursekit.instructor.links import links_table
 
-    def run() -> int:
-        table = links_table(args.hub, args.repo, args.branch, parse_module_ids(args.modules),
-                            private_repo=args.private_repo)
-        if args.private_repo:
-            print("note: --private-repo: assessed keys were not looked for; make sure students cannot "
-                  "read the repository.", file=sys.stderr)
-        print(table)
-        return 0
-
-    return _instructor(run)
+    table = links_table(args.hub, args.repo, args.branch, parse_module_ids(args.modules),
+                        private_repo=args.private_repo)
+    if args.private_repo:
+        print("note: --private-repo: assessed keys were not looked for; make sure students cannot "
+              "read the repository.", file=sys.stderr)
+    print(table)
+    return 0
 
 
 def cmd_site(args: argparse.Namespace) -> int:
     from coursekit.instructor.common import parse_module_ids
     from coursekit.instructor.site import build_site
 
-    def run() -> int:
-        report = build_site(args.out, parse_module_ids(args.modules), timeout=args.timeout,
-                            hide_solutions=args.hide_solutions, jobs=args.jobs)
-        print(report.summary())
-        return 1 if report.failed else 0
-
-    return _instructor(run)
+    report = build_site(args.out, parse_module_ids(args.modules), timeout=args.timeout,
+                        hide_solutions=args.hide_solutions, jobs=args.jobs, run=not args.no_run)
+    print(report.summary())
+    return 1 if report.failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -278,12 +255,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default 600)")
     p.add_argument("--hide-solutions", action="store_true", help="leave out cells tagged solution")
     p.add_argument("--jobs", type=int, default=1, help="notebooks executed at once (default 1)")
+    p.add_argument("--no-run", action="store_true",
+                   help="render the notebooks as stored, without running them (a quick preview)")
     p.set_defaults(func=cmd_site)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    from coursekit.errors import DataError
+    from coursekit.errors import KitError
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -292,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.func(args)
-    except DataError as exc:
+    except KitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

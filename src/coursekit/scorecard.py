@@ -24,9 +24,10 @@ from typing import Any
 
 import pandas as pd
 
-from coursekit.errors import DataError, read_yaml
+from coursekit.errors import DataError
 from coursekit.paths import data_file
 from coursekit.sources import Source, load_sources, require_ids
+from coursekit.validate import check_date, read_yaml
 
 VERDICTS = ("happened", "partly", "did not", "too early")
 #: claims.yml verdicts -> scorecard verdicts. ``not_checkable`` has no counterpart: such
@@ -40,7 +41,6 @@ OUTCOME = {"happened": 1.0, "partly": 0.5, "did not": 0.0}
 COLUMNS = ("id", "origin", "paragraph", "who", "expectation", "horizon", "verdict",
            "verdict_date", "evidence", "sources", "based_on", "note")
 ID_RE = re.compile(r"^s\d{2}$")
-ISO_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 #: Okabe-Ito colours with hatches, so the chart does not rely on colour alone.
 STYLE = {
     "happened": ("#009E73", "//"),
@@ -81,10 +81,7 @@ def _verdict(entry: dict, path: Path, row: str, known: Mapping[str, Source]) -> 
     if value not in VERDICTS:
         raise DataError(path, f"{value!r} is not a verdict.", row=row, field="verdict.value",
                         fix="use one of: " + ", ".join(VERDICTS) + ".")
-    date = str(verdict.get("date") or "")
-    if not ISO_RE.match(date):
-        raise DataError(path, f"{verdict.get('date')!r} is not an ISO date.", row=row,
-                        field="verdict.date", fix='write "YYYY-MM-DD" (or "YYYY-MM"), in quotes.')
+    date = check_date(verdict.get("date"), path, row=row, field="verdict.date", quoted=True).text
     evidence = _text(verdict, "evidence", path, row, "say in a sentence what the verdict rests on.")
     ids = require_ids(verdict.get("sources"), path=path, row=row, field="verdict.sources",
                       known=dict(known))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from coursekit.course import Course, Module, load_course
+from coursekit.errors import KitError
 from coursekit.paths import root as course_root
 
 SOLUTION_TAG = "solution"
@@ -22,7 +23,7 @@ _KEY_MODULE = re.compile(rb"""^module:\s*["']?(\d{2})""", re.M)
 _SKIP_DIRS = {"node_modules", "__pycache__", ".ipynb_checkpoints", ".git", ".venv", "venv"}
 
 
-class InstructorError(ValueError):
+class InstructorError(KitError, ValueError):
     """A usage problem with an instructor command (the message says how to fix it)."""
 
 

@@ -52,10 +52,11 @@ from pathlib import Path
 from typing import Any
 
 from coursekit import __version__
-from coursekit.errors import DataError
+from coursekit.errors import DataError, KitError
 from coursekit.instructor.common import InstructorError, guard_out_dir, progress, resolve_root
 from coursekit.quiz.bank import Bank, key_path_for, load_bank
 from coursekit.quiz.model import Question, Result, check
+from coursekit.quiz.types import get as get_type
 
 SUBMISSION_SCHEMA = "coursekit-submission/1"
 TOP_FIELDS: dict[str, tuple[type, ...]] = {
@@ -89,7 +90,7 @@ class Problem:
     reason: str
 
 
-class Rejected(Exception):
+class Rejected(KitError):
     """A submission file that cannot be graded (``kind`` says why)."""
 
     def __init__(self, kind: str, reason: str, learner: str = "") -> None:
@@ -477,30 +478,10 @@ class GradeReport:
 
 def answer_label(q: Question, answer: Any) -> str:
     """A short readable form of an answer, for questions.csv."""
-    def text(pool: str, oid: Any) -> str:
-        for o in getattr(q, pool):
-            if o.id == oid:
-                return o.text
-        return str(oid)
-
-    if q.type == "single_choice":
-        return f"{answer}: {text('options', answer)}"
-    if q.type == "multiple_select":
-        picked = [answer] if isinstance(answer, str) else list(answer)
-        order = [o.id for o in q.options]
-        return " + ".join(sorted(map(str, picked), key=lambda x: order.index(x) if x in order else len(order)))
-    if q.type == "true_false":
-        return str(answer).strip().lower()
-    if q.type == "numeric":
-        try:
-            return f"{float(str(answer).replace(',', '')):g}" + (f" {q.unit}" if q.unit else "")
-        except ValueError:
-            return str(answer)
-    if q.type == "ordering":
-        return " > ".join(map(str, answer))
-    if q.type == "categorise" and isinstance(answer, dict):
-        return "; ".join(f"{k}={answer[k]}" for k in sorted(answer))
-    return json.dumps(answer, ensure_ascii=False, sort_keys=True)
+    try:
+        return get_type(q.type).answer_label(q, answer)
+    except (TypeError, ValueError, AttributeError):  # a malformed answer still gets a label
+        return json.dumps(answer, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def _fmt(x: float | None) -> str:

@@ -38,6 +38,7 @@ from typing import Any
 
 from coursekit import __version__
 from coursekit.course import Course, Module
+from coursekit.errors import KitError
 from coursekit.instructor.common import (
     cell_tags,
     guard_out_dir,
@@ -97,7 +98,7 @@ TEMPLATE = """{%- extends 'index.html.j2' -%}
 """
 
 
-class SiteError(RuntimeError):
+class SiteError(KitError, RuntimeError):
     """A module could not be built (the message names the notebook and cell)."""
 
 
@@ -477,8 +478,9 @@ def _page_name(m: Module) -> str:
 
 
 def _build_page(m: Module, i: int, names: list[str], nb_dir: Path, banks: _Banks, *, timeout: int,
-                hide_solutions: bool) -> tuple[str, list[str]]:
-    """Execute, prepare and render one module; returns the page and its warnings (raises SiteError)."""
+                hide_solutions: bool, run: bool = True) -> tuple[str, list[str]]:
+    """Execute (unless ``run`` is False), prepare and render one module; returns the page and its
+    warnings (raises SiteError)."""
     import nbformat
 
     from coursekit.instructor.release import read_notebook, strip_notebook
@@ -491,7 +493,8 @@ def _build_page(m: Module, i: int, names: list[str], nb_dir: Path, banks: _Banks
     except (OSError, ValueError) as exc:
         raise SiteError(str(exc)) from None
     nb.metadata["title"] = f"{m.id} · {m.title}"
-    execute(nb, nb_dir, timeout=timeout)
+    if run:
+        execute(nb, nb_dir, timeout=timeout)
     warnings = prepare_outputs(nb, banks, m.notebook)
     page = render(nb, Path(m.notebook).stem, nb_dir, prev=names[i - 1] if i else None,
                   next_=names[i + 1] if i + 1 < len(names) else None)
@@ -500,11 +503,13 @@ def _build_page(m: Module, i: int, names: list[str], nb_dir: Path, banks: _Banks
 
 def build_site(out: str | Path, modules: list[str] | None = None, root: str | Path | None = None, *,
                timeout: int = 600, hide_solutions: bool = False, show_progress: bool = True,
-               jobs: int = 1) -> SiteReport:
+               jobs: int = 1, run: bool = True) -> SiteReport:
     """Execute and render every available module (or ``modules``) into ``out``.
 
     ``jobs`` notebooks run at once (each in its own kernel). A module that fails is reported
-    in ``failed`` and listed as not built; the others are still built.
+    in ``failed`` and listed as not built; the others are still built. ``run=False`` renders
+    the notebooks as stored, without running them (a quick preview of text and layout: no
+    figures, no quiz text).
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -526,7 +531,7 @@ def build_site(out: str | Path, modules: list[str] | None = None, root: str | Pa
             print(f"building {m.id} {m.title} ...", file=sys.stderr, flush=True)
         try:
             page, warnings = _build_page(m, i, names, nb_dir, banks, timeout=timeout,
-                                         hide_solutions=hide_solutions)
+                                         hide_solutions=hide_solutions, run=run)
         except SiteError as exc:
             return None, [], f"notebooks/{m.notebook}: {exc}"
         return page, warnings, None

@@ -20,27 +20,14 @@ from typing import Any
 import anywidget
 import traitlets
 
+from coursekit.quiz import types as qtypes
+from coursekit.quiz.markup import inline as _inline
+from coursekit.quiz.markup import md
 from coursekit.quiz.model import Key, Question, Result, check
 from coursekit.quiz.store import ProgressStore, StoreError
 
 _HERE = Path(__file__).parent
 EXPLAIN_AFTER = 2  # attempts after which the explanation is shown even if not right
-
-
-def md(text: str | None) -> str:
-    """Markdown to HTML (raw HTML in the text is escaped)."""
-    if not text:
-        return ""
-    import mistune
-
-    return mistune.create_markdown(escape=True, plugins=["strikethrough"])(text).strip()
-
-
-def _inline(text: str) -> str:
-    out = md(text)
-    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
-        out = out[3:-4]
-    return out
 
 
 def question_payload(q: Question) -> dict[str, Any]:
@@ -195,22 +182,9 @@ class QuestionWidget(anywidget.AnyWidget):
 
 def static_html(q: Question) -> str:
     """The question as readable HTML, for places where widgets cannot run."""
-    opts = ""
-    if q.type in ("single_choice", "multiple_select"):
-        opts = "<ul>" + "".join(f"<li>{_inline(o.text)}</li>" for o in q.options) + "</ul>"
-    elif q.type == "true_false":
-        opts = "<ul><li>True</li><li>False</li></ul>"
-    elif q.type == "ordering":
-        opts = "<p>Put in order:</p><ul>" + "".join(f"<li>{_inline(i.text)}</li>" for i in q.items) + "</ul>"
-    elif q.type == "categorise":
-        cats = ", ".join(html.escape(c.text) for c in q.categories)
-        opts = f"<p>Categories: {cats}</p><ul>" + "".join(f"<li>{_inline(i.text)}</li>" for i in q.items) + "</ul>"
-    elif q.type == "numeric":
-        opts = f"<p>Answer with a number{f' in {html.escape(q.unit)}' if q.unit else ''}.</p>"
-    elif q.type == "text":
-        opts = "<p>Write a short answer.</p>"
     return (f"<div class='coursekit-quiz-static'><p><strong>Question ({q.points:g} pt):</strong></p>"
-            f"{md(q.prompt)}{opts}<p><em>Run this notebook in Jupyter to answer and get feedback.</em></p></div>")
+            f"{md(q.prompt)}{qtypes.get(q.type).choices_html(q)}"
+            "<p><em>Run this notebook in Jupyter to answer and get feedback.</em></p></div>")
 
 
 def static_text(q: Question) -> str:
