@@ -441,8 +441,14 @@ def _collect(inputs: list[str | Path]) -> list[tuple[Path, Problem | None]]:
             for dirpath, dirnames, filenames in os.walk(p):  # does not follow links into folders
                 dirnames.sort()
                 for name in sorted([*dirnames, *filenames]):
+                    entry = Path(dirpath) / name
                     if name.endswith(".json"):
-                        found.append(_entry(Path(dirpath) / name, top))
+                        found.append(_entry(entry, top))
+                    elif name in dirnames and entry.is_symlink() and not entry.resolve().is_relative_to(top):
+                        found.append((entry, Problem(str(entry), "", "outside-folder", "skipped",
+                                                     f"a symbolic link to the folder {entry.resolve()}, outside "
+                                                     f"the submissions folder {top}: not followed; copy the "
+                                                     "files in if they are submissions")))
         elif p.exists() or p.is_symlink():
             found.append((p, None))
         else:
