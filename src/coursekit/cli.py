@@ -118,16 +118,6 @@ def cmd_quiz_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from coursekit.quiz.store import StoreError
-
-    try:
-        return _progress(args)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
-
-def _progress(args: argparse.Namespace) -> int:
     from coursekit.quiz.progress import summary_rows
     from coursekit.quiz.store import ProgressStore
 
