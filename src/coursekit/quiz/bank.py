@@ -50,6 +50,7 @@ class QuestionModel(_Strict):
     min_words: int = Field(default=0, ge=0, le=500)
     sources: list[str] = []
     hand_in: bool = False
+    judgement: bool = False
 
 
 class BankModel(_Strict):
@@ -65,8 +66,9 @@ class KeyModel(_Strict):
     feedback: dict[str, str] = {}
     explanation: str = ""
     tolerance: dict[Literal["abs", "rel"], Finite] | None = None
+    view: Any = None
 
-    @field_validator("correct")
+    @field_validator("correct", "view")
     @classmethod
     def _finite(cls, value):
         return check_finite(value)
@@ -185,17 +187,20 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
             raise DataError(path, f"unknown question type {qm.type!r}.", row=where, field="type",
                             fix=f"use one of {', '.join(qtypes.names())} (see data/quizzes/README.md).")
         _check_shape(path, where, qm)
+        if qm.judgement:
+            _check_judgement(path, where, qm)
         for sid in qm.sources:
             if sid not in known_sources:
                 raise DataError(path, f"unknown source id {sid!r}.", row=where, field="sources",
                                 fix="add the source to data/sources.yml or correct the id.")
         questions.append(Question(
-            id=qm.id, type=qm.type, prompt=qm.prompt.strip(), points=qm.points, hint=qm.hint,
+            id=qm.id, type=qm.type, prompt=qm.prompt.strip(), hint=qm.hint,
             options=tuple(Option(o.id, o.text) for o in qm.options),
             items=tuple(Option(o.id, o.text) for o in qm.items),
             categories=tuple(Option(o.id, o.text) for o in qm.categories),
             unit=qm.unit, min_words=qm.min_words, sources=tuple(qm.sources),
-            hand_in=qm.hand_in or qtypes.get(qm.type).graded))
+            hand_in=qm.hand_in or qtypes.get(qm.type).graded,
+            judgement=qm.judgement, points=0.0 if qm.judgement else qm.points))
     kpath = key_path_for(path)
     key_map = None
     if keys is True or (keys is None and kpath.is_file()):
@@ -204,6 +209,16 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
 
 
 _WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
+
+
+def _check_judgement(path: Path, where: str, q: QuestionModel) -> None:
+    """A judgement question asks for the learner's own call: it is recorded, never scored."""
+    if not qtypes.get(q.type).graded:
+        raise DataError(path, f"a {q.type} question is never scored already; 'judgement' is for questions "
+                        "that could be.", row=where, field="judgement", fix="remove 'judgement: true'.")
+    if "points" in q.model_fields_set and q.points:
+        raise DataError(path, "a judgement question is recorded, never scored: it carries no points.",
+                        row=where, field="points", fix="remove 'points:' (or write 'points: 0').")
 
 
 def _check_shape(path: Path, where: str, q: QuestionModel) -> None:
@@ -255,6 +270,12 @@ def load_keys(path: Path, questions: list[Question], module: str) -> dict[str, K
 def _key(path: Path, q: Question, km: KeyModel) -> Key:
     where = f"question {q.id}"
     qtype = qtypes.get(q.type)
+    if q.judgement:
+        return _judgement_key(path, where, q, km)
+    if km.view is not None:
+        raise DataError(path, "only a judgement question has a 'view:' (the kit's own call, not scored).",
+                        row=where, field="view", fix="use 'correct:' for a scored key, or mark the "
+                        "question 'judgement: true' in the bank.")
     if km.tolerance is not None and not qtype.takes_tolerance:
         raise DataError(path, f"a {q.type} key takes no tolerance.", row=where, field="tolerance",
                         fix="remove 'tolerance:'.")
@@ -272,7 +293,27 @@ def _key(path: Path, q: Question, km: KeyModel) -> Key:
                         fix="say why the answer is right, shown after answering.")
     tol = km.tolerance or {}
     return Key(correct=km.correct, feedback=dict(km.feedback), explanation=km.explanation.strip(),
-               tolerance_abs=tol.get("abs"), tolerance_rel=tol.get("rel"))
+               tolerance_abs=tol.get("abs"), tolerance_rel=tol.get("rel"), view=km.view)
+
+
+def _judgement_key(path: Path, where: str, q: Question, km: KeyModel) -> Key:
+    qtype = qtypes.get(q.type)
+    if km.correct is not None or km.tolerance is not None:
+        raise DataError(path, "a judgement question is recorded, never scored: its key cannot say what is "
+                        "correct.", row=where, field="correct" if km.correct is not None else "tolerance",
+                        fix="rename 'correct:' to 'view:' (the kit's own call, shown for comparison) "
+                        "and remove any tolerance.")
+    if km.view is not None:
+        try:
+            qtype.check_key(q, km.view, None)
+        except qtypes.KeyProblem as exc:
+            raise DataError(path, exc.message, row=where, field="view", fix=exc.fix) from None
+    allowed = qtype.feedback_ids(q)
+    stray = [k for k in km.feedback if k not in allowed]
+    if stray:
+        raise DataError(path, f"feedback for unknown id(s) {stray}.", row=where, field="feedback",
+                        fix=f"use ids from {allowed}.")
+    return Key(feedback=dict(km.feedback), explanation=km.explanation.strip(), view=km.view)
 
 
 def bank_path(module: str) -> Path:
