@@ -179,6 +179,13 @@ def cmd_links(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_briefs_shuffle(args: argparse.Namespace) -> int:
+    from coursekit.instructor.briefs import shuffle
+
+    print(shuffle(args.inputs, args.out, seed=args.seed).summary())
+    return 0
+
+
 def cmd_glossary(args: argparse.Namespace) -> int:
     from coursekit.glossary import doc_path, load_glossary, to_markdown
 
@@ -269,6 +276,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--private-repo", action="store_true",
                    help="the repository is private: link to it even though it holds assessed keys")
     p.set_defaults(func=cmd_links)
+
+    briefs = sub.add_parser("briefs", help="instructor: capstone briefs").add_subparsers(
+        dest="briefs_command", metavar="COMMAND")
+    p = briefs.add_parser("shuffle", help="anonymous copies of the briefs and who reviews which, "
+                          "with a private key file for the instructor")
+    p.add_argument("inputs", nargs="+", help="submission files or folders of them (exported .json)")
+    p.add_argument("--out", required=True, help="a new folder for the anonymous briefs")
+    p.add_argument("--seed", type=int, default=None, help="repeat an earlier shuffle")
+    p.set_defaults(func=cmd_briefs_shuffle)
 
     p = sub.add_parser("glossary", help="check docs/glossary.md against data/glossary.yml; --write rewrites it")
     p.add_argument("--write", action="store_true", help="write docs/glossary.md from data/glossary.yml")

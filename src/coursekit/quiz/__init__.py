@@ -16,17 +16,21 @@ from typing import Any
 __all__ = ["show", "QuizView", "export_progress"]
 
 
-def export_progress(out: str = "my-progress.json", *, include_reflections: bool = False) -> str:
+def export_progress(out: str = "my-progress.json", *, include_reflections: bool = False,
+                    figure=None, alt: str | None = None) -> str:
     """Write your submission file for your instructor; returns its path.
 
-    It holds your quiz answers and hand-in texts (the capstone brief and peer review). Your
+    It holds your quiz answers and hand-in texts (the capstone brief and peer review), and,
+    with ``figure=fig``, the figure of your brief as a PNG with its alt text (``alt`` defaults
+    to the figure's own). Your
     reflections stay on your computer unless you pass ``include_reflections=True``. The same as
     ``coursekit progress export --out FILE [--include-reflections]`` on the command line.
     """
     from coursekit.quiz.progress import export_submission
     from coursekit.quiz.store import ProgressStore
 
-    result = export_submission(ProgressStore(), out, include_reflections=include_reflections)
+    result = export_submission(ProgressStore(), out, include_reflections=include_reflections,
+                               figure=figure, alt=alt)
     print(result.message() + " Download it (right-click it in the file browser → Download) and hand it in."
           + ("" if include_reflections else " To hand in your reflections too: "
              f"export_progress({out!r}, include_reflections=True)."))

@@ -22,6 +22,8 @@ class Export:
     def message(self) -> str:
         n = len(self.doc["events"])
         line = f"Saved {n} answers by {self.doc['learner']} to {self.out}"
+        if self.doc.get("attachments"):
+            line += " with your figure"
         if self.reflections:
             line += ", your reflections included (you asked for them)."
         else:
@@ -58,8 +60,84 @@ class _Any:
         return True
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_FIGURE_BYTES = 5_000_000  # a kit figure is a few hundred kB
+
+
+def figure_attachment(figure: Any, alt: str | None = None, *, module: str = "08",
+                      name: str = "figure.png") -> dict[str, Any]:
+    """A figure as an export attachment: a PNG in base64, with its alt text.
+
+    ``figure`` is a matplotlib figure (rendered as :func:`coursekit.figures.show` renders it),
+    a :class:`coursekit.figures.Figure`, PNG bytes, or the path of a PNG file. ``alt`` defaults
+    to the figure's own alt text (``fig.coursekit_alt``).
+    """
+    import base64
+
+    alt = alt or getattr(figure, "coursekit_alt", None) or getattr(figure, "alt", None)
+    if isinstance(figure, bytes | bytearray):
+        png = bytes(figure)
+    elif isinstance(figure, str | Path):
+        png = Path(figure).read_bytes()
+    elif hasattr(figure, "png") and isinstance(figure.png, bytes):
+        png = figure.png
+    elif hasattr(figure, "savefig"):
+        import io
+
+        buf = io.BytesIO()
+        figure.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+        png = buf.getvalue()
+    else:
+        raise TypeError("figure should be a matplotlib figure, a coursekit Figure, PNG bytes or a PNG file")
+    if not png.startswith(PNG_SIGNATURE):
+        raise ValueError("the figure is not a PNG image: save it with format='png'")
+    if len(png) > MAX_FIGURE_BYTES:
+        raise ValueError(f"the figure is {len(png):,} bytes; save it smaller (at most {MAX_FIGURE_BYTES:,})")
+    if not alt or not str(alt).strip():
+        raise ValueError("the figure needs alt text: pass alt='what the figure shows'")
+    return {"module": module, "name": name, "media_type": "image/png", "alt": " ".join(str(alt).split()),
+            "data": base64.b64encode(png).decode("ascii")}
+
+
+def save_attachments(submission: str | Path, folder: str | Path) -> list[Path]:
+    """Write the PNG attachments of a submission file into ``folder``; returns the files written.
+
+    Only PNG data is written, under a name made of the learner and a counter (never a name
+    taken from the file), so a hostile file cannot write elsewhere.
+    """
+    import base64
+    import binascii
+    import json
+    import re
+
+    path = Path(submission)
+    if path.stat().st_size > 20_000_000:
+        raise ValueError(f"{path}: larger than any export of the kit")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    attachments = doc.get("attachments") if isinstance(doc, dict) else None
+    if not isinstance(attachments, list):
+        return []
+    learner = re.sub(r"[^A-Za-z0-9_-]+", "-", str(doc.get("learner", "learner")))[:40].strip("-") or "learner"
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for n, item in enumerate(attachments, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("data"), str) or len(item["data"]) > 8_000_000:
+            continue
+        try:
+            png = base64.b64decode(item["data"], validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        if not png.startswith(PNG_SIGNATURE):
+            continue
+        target = folder / f"{learner}-{n}.png"
+        target.write_bytes(png)
+        written.append(target)
+    return written
+
+
 def export_submission(store: ProgressStore, out: str | Path, learner: str | None = None, *,
-                      include_reflections: bool = False) -> Export:
+                      include_reflections: bool = False, figure: Any = None, alt: str | None = None) -> Export:
     """Write the hand-in file: graded answers and hand-in texts; reflections only when asked.
 
     A reflection is a text question without ``hand_in: true`` in its bank. Answers to
@@ -67,14 +145,16 @@ def export_submission(store: ProgressStore, out: str | Path, learner: str | None
     reflections), and the message says so.
     """
     learner = learner or current_learner()
+    attachments = [figure_attachment(figure, alt)] if figure is not None else None
     events = store.events(learner)
     if include_reflections:
-        doc = store.export(out, learner)
+        doc = store.export(out, learner, attachments=attachments)
         return Export(Path(out), doc, True)
     kinds = _hand_in_questions({e.module for e in events})
     private = [e for e in events if kinds.get((e.module, e.question_id)) is False]
     unknown = [e for e in events if (e.module, e.question_id) not in kinds]
-    doc = store.export(out, learner, keep=lambda e: kinds.get((e.module, e.question_id)) is True)
+    doc = store.export(out, learner, keep=lambda e: kinds.get((e.module, e.question_id)) is True,
+                       attachments=attachments)
     return Export(Path(out), doc, False, private, unknown)
 
 

@@ -308,12 +308,14 @@ class ProgressStore:
         return out
 
     def export(self, out: str | Path, learner: str | None = None,
-               keep: Callable[[Event], bool] | None = None) -> dict[str, Any]:
+               keep: Callable[[Event], bool] | None = None,
+               attachments: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         """Write a schema-versioned submission file for the instructor; returns its content.
 
         ``keep`` chooses the events to hand in (default: all); ``latest`` points at the last
         kept event of each question. :func:`coursekit.quiz.progress.export_submission` keeps
-        reflections out unless the learner asks.
+        reflections out unless the learner asks. ``attachments`` (files as base64, each with its
+        name, media type and description) are written under ``"attachments"``.
         """
         learner = learner or current_learner()
         events = [e for e in self.events(learner) if keep is None or keep(e)]
@@ -326,6 +328,8 @@ class ProgressStore:
             "events": [e.to_json() for e in events],
             "latest": latest,
         }
+        if attachments:  # e.g. the capstone's figure (coursekit.quiz.progress.figure_attachment)
+            doc["attachments"] = attachments
         path = Path(out)
         tmp = path.with_name(path.name + ".tmp")
         try:
