@@ -64,7 +64,9 @@ def export_submission(store: ProgressStore, out: str | Path, learner: str | None
 
     A reflection is a text question without ``hand_in: true`` in its bank. Answers to
     questions no bank of this course copy describes are left out too (they could be
-    reflections), and the message says so.
+    reflections), and the message says so. Answers to the discernment check (real or false?
+    on the kit's own claims; no text of the learner's) are handed in: the class pre/post report
+    needs them.
     """
     learner = learner or current_learner()
     events = store.events(learner)
@@ -72,9 +74,10 @@ def export_submission(store: ProgressStore, out: str | Path, learner: str | None
         doc = store.export(out, learner)
         return Export(Path(out), doc, True)
     kinds = _hand_in_questions({e.module for e in events})
-    private = [e for e in events if kinds.get((e.module, e.question_id)) is False]
-    unknown = [e for e in events if (e.module, e.question_id) not in kinds]
-    doc = store.export(out, learner, keep=lambda e: kinds.get((e.module, e.question_id)) is True)
+    private = [e for e in events if e.kind != "discernment" and kinds.get((e.module, e.question_id)) is False]
+    unknown = [e for e in events if e.kind != "discernment" and (e.module, e.question_id) not in kinds]
+    doc = store.export(out, learner, keep=lambda e: e.kind == "discernment"
+                       or kinds.get((e.module, e.question_id)) is True)
     return Export(Path(out), doc, False, private, unknown)
 
 
