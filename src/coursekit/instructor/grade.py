@@ -53,6 +53,7 @@ from typing import Any
 
 from coursekit import __version__
 from coursekit.errors import DataError, KitError
+from coursekit.instructor import learning
 from coursekit.instructor.common import InstructorError, guard_out_dir, progress, resolve_root
 from coursekit.quiz.bank import Bank, key_path_for, load_bank
 from coursekit.quiz.model import Question, Result, check
@@ -113,6 +114,7 @@ class Submission:
     warnings: list[Problem] = field(default_factory=list)
     future: bool = False  # exported after the grading run (beyond EXPORT_SLACK)
     outcome: Outcome | None = None  # set by grade(), which then drops ``latest`` (memory)
+    learning: list[dict[str, Any]] = field(default_factory=list)  # check answers, confidences
 
 
 @dataclass
@@ -269,6 +271,9 @@ def _check_structure(doc: Any) -> tuple[str, list[dict[str, Any]]]:
         if event["mode"] not in ("formative", "assessed"):
             raise Rejected("malformed", f"{_where(n, event)}: mode {event['mode']!r} is not formative "
                            "or assessed", learner)
+        problem = learning.check_event(event)  # the optional fields of schema-2 stores
+        if problem:
+            raise Rejected("malformed", f"{_where(n, event)}: {problem}", learner)
     return learner, events
 
 
@@ -321,7 +326,8 @@ def _check_events(events: list[dict[str, Any]], doc_latest: dict[str, Any], lear
                     and not math.isclose(score, result.score, abs_tol=1e-6)):
                 raise Rejected("tampered", f"{where}: stored score {score:g} but the stored answer scores "
                                f"{result.score:g} against the same key", learner)
-        latest[qkey] = e
+        if learning.graded(e):  # reviews and check answers are never graded
+            latest[qkey] = e
     expected = {f"{m}/{q}": e["id"] for (m, q), e in latest.items()}
     if {str(k): v for k, v in doc_latest.items()} != expected:
         raise Rejected("tampered", "'latest' does not point at the last event of each question", learner)
@@ -381,7 +387,8 @@ def read_submission(path: Path, keys: Keys, kit_version: str = __version__) -> S
     warning = _check_version(doc["kit_version"], kit_version, learner)
     exported_at = _parse_time(doc["exported_at"], "exported_at")
     latest = _check_events(events, doc["latest"], learner, exported_at, keys)
-    sub = Submission(path, learner, exported_at, doc["kit_version"], latest, len(events))
+    sub = Submission(path, learner, exported_at, doc["kit_version"], latest, len(events),
+                     learning=learning.learning_events(events))
     if warning:
         sub.warnings.append(Problem(str(path), learner, "version", "graded", warning))
     return sub
@@ -702,5 +709,6 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
                [[p.file, p.learner, p.kind, p.action, p.reason] for p in problems])
     outputs["chart"] = out_path / "questions.png"
     chart(stat_list, outputs["chart"])
+    outputs.update(learning.write_reports(kept, keys, out_path))
     return GradeReport(len(files), kept, problems, rows, columns, stat_list, outputs,
                        time.perf_counter() - started)
