@@ -119,9 +119,13 @@ export const CONFIDENCE_LEVELS = [50, 60, 70, 80, 90, 100];
 function renderConfidence({ model, uid, locked }) {
   const current = model.get("confidence");
   const pct = current === null || current === undefined || current === "" ? null : Math.round(Number(current) * (Number(current) <= 1 ? 100 : 1));
-  const fs = el("fieldset", { class: "ck-confidence" });
+  // JupyterLab binds the arrow keys to cell navigation: keep them for the radio group.
+  const fs = el("fieldset", {
+    class: "ck-confidence", "data-lm-suppress-shortcuts": "true",
+    onkeydown: (e) => { if (e.key.startsWith("Arrow")) e.stopPropagation(); },
+  });
   fs.append(el("legend", { text: "How sure are you? (optional)" }));
-  const said = el("span", { class: "ck-confidence-said", role: "status", "aria-live": "polite" });
+  const said = el("span", { class: "ck-confidence-said", "aria-live": "polite", "aria-atomic": "true" });
   const words = { 50: "50% (a guess)", 100: "100% (certain)" };
   for (const level of CONFIDENCE_LEVELS) {
     const id = `${uid}-conf-${level}`;
@@ -147,6 +151,7 @@ function renderUnknown({ q, body }) {
 function render({ model, el: host }) {
   const uid = `ck-q-${++counter}-${Math.random().toString(36).slice(2, 7)}`;
   host.classList.add("coursekit-quiz");
+  if (model.get("final")) host.classList.add("ck-check"); // a claim of the discernment check, not a quiz question
   const root = el("div", { class: "ck-question" });
   host.append(root);
   // A live region that persists across updates, so screen readers announce feedback.
