@@ -129,3 +129,22 @@ def test_calibration_words():
     assert "well calibrated" in good.words() and good.brier == pytest.approx(0.21)
     shy = cal.summarise([(0.5, True)] * 10)
     assert "underconfident by about 50" in shy.words()
+
+
+def test_the_student_release_carries_the_check_and_the_review_cells(tmp_path):
+    import json
+
+    from coursekit.instructor.release import release
+    from tests.conftest import REPO
+
+    out = tmp_path / "student"
+    release(out, root=REPO)
+    assert (out / "data" / "discernment.yml").read_bytes() == (REPO / "data" / "discernment.yml").read_bytes()
+    for nb in sorted((out / "notebooks").glob("0*.ipynb")):
+        cells = ["".join(c["source"]) for c in json.loads(nb.read_text(encoding="utf-8"))["cells"]]
+        module = nb.name[:2]
+        if module != "00":
+            assert any(f'quiz.review("{module}")' in c for c in cells), nb.name
+        assert any("quiz.calibration(" in c for c in cells), nb.name
+    assert any('quiz.discernment("pre")' in c for c in
+               ["".join(x["source"]) for x in json.loads((out / "notebooks/00_start_here.ipynb").read_text())["cells"]])
