@@ -95,7 +95,9 @@ class Hub:
         self.token = secrets.token_hex(24)
         self.log_path = self.base / log_name
         self.proc: subprocess.Popen | None = None
-        args = ["--allow-root"] if os.geteuid() == 0 else []
+        # The kernels use CurveZMQ keys (no "running over TCP without encryption" warning), as
+        # README advises for a hub (KernelManager.transport_encryption).
+        args = ["--KernelManager.transport_encryption=auto"] + (["--allow-root"] if os.geteuid() == 0 else [])
         env_for_users = {"PYTHONPATH": str(REPO / "src"), **(environment or {})}
         self.config = self.base / "jupyterhub_config.py"
         self.config.write_text(CONFIG.format(
