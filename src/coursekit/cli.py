@@ -247,7 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("links", help="instructor: JupyterHub (nbgitpuller) and Binder links per module")
     p.add_argument("--hub", required=True, help="the JupyterHub address, e.g. https://hub.example.edu")
-    p.add_argument("--repo", required=True, help="the course repository, e.g. https://github.com/OWNER/REPO")
+    p.add_argument("--repo", required=True,
+                   help="the course repository, e.g. https://github.com/OWNER/REPO (or file:///PATH on the hub)")
     p.add_argument("--branch", help="branch to open (default: the repository's default; Binder: HEAD)")
     p.add_argument("--modules", help="module ids, e.g. 01,04 (default: every available module)")
     p.add_argument("--private-repo", action="store_true",
