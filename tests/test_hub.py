@@ -40,6 +40,10 @@ def course_repo(tmp_path_factory):
     """The instructor's course repository on the hub machine's disk (a small course, committed)."""
     repo = tmp_path_factory.mktemp("instructor") / "belarus-course"
     shutil.copytree(COURSE_FIXTURE, repo)
+    # students clone this repository: it holds no assessed key (the instructor grades with their own copy)
+    for key in (repo / "data" / "quizzes" / "keys").glob("*.yml"):
+        if "mode: assessed" in (repo / "data" / "quizzes" / key.name).read_text(encoding="utf-8"):
+            key.unlink()
     _git("init", "-q", cwd=repo)
     _git("add", ".", cwd=repo)
     _git("commit", "-q", "-m", "Course for the hub test", cwd=repo)
@@ -116,7 +120,7 @@ def test_a_class_on_a_real_hub(hub, course_repo, tmp_path):
 
     out = tmp_path / "grades"
     subprocess.run([sys.executable, "-m", "coursekit.cli", "grade", str(submissions), "--key",
-                    str(course_repo / "data" / "quizzes"), "--out", str(out)], cwd=course_repo, check=True,
+                    str(COURSE_FIXTURE / "data" / "quizzes"), "--out", str(out)], cwd=course_repo, check=True,
                    capture_output=True, text=True)
     with open(out / "gradebook.csv", encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["learner"] in STUDENTS]
