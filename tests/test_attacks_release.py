@@ -11,7 +11,7 @@ from coursekit.cli import main
 from coursekit.instructor.common import InstructorError
 from coursekit.instructor.links import links_table
 from coursekit.instructor.release import release
-from tests.conftest import REPO
+from tests.conftest import REPO, use_course
 
 FIXTURE = REPO / "tests" / "data" / "instructor" / "course"
 HUB = "https://hub.example.edu"
@@ -88,7 +88,7 @@ def test_links_work_on_a_student_release_and_with_the_override(course, tmp_path,
 
 
 def test_cli_links_refuses_and_names_the_override(course, monkeypatch, capsys):
-    monkeypatch.setenv("COURSEKIT_ROOT", str(course))
+    use_course(monkeypatch, course)
     assert main(["links", "--hub", HUB, "--repo", REPO_URL]) == 2
     assert "--private-repo" in capsys.readouterr().err
     assert main(["links", "--hub", HUB, "--repo", REPO_URL, "--private-repo"]) == 0

@@ -40,6 +40,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return doctor.main()
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from coursekit import review
+
+    today = review.review_date(args.today, "coursekit review --today", field=None,
+                               fix="give the day as YYYY-MM-DD, e.g. --today 2027-12-01.")
+    lines, late = review.report(today, show_all=args.all)
+    print("\n".join(lines))
+    return 1 if late else 0
+
+
 def cmd_data_manifest(args: argparse.Namespace) -> int:
     from coursekit import manifest
 
@@ -195,6 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("doctor", help="check that this installation is ready to teach from")
     p.set_defaults(func=cmd_doctor)
 
+    p = sub.add_parser("review", help="list verdicts and data files overdue for a review (data/review.yml)")
+    p.add_argument("--today", help="check as of this day, YYYY-MM-DD (default: today)")
+    p.add_argument("--all", action="store_true", help="list every item, not only the overdue ones")
+    p.set_defaults(func=cmd_review)
+
     quiz = sub.add_parser("quiz", help="quiz banks").add_subparsers(dest="quiz_command", metavar="COMMAND")
     p = quiz.add_parser("validate", help="validate quiz banks and their keys (default: all)")
     p.add_argument("paths", nargs="*", help="bank files or folders (default: data/quizzes)")
@@ -232,7 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("links", help="instructor: JupyterHub (nbgitpuller) and Binder links per module")
     p.add_argument("--hub", required=True, help="the JupyterHub address, e.g. https://hub.example.edu")
-    p.add_argument("--repo", required=True, help="the course repository, e.g. https://github.com/OWNER/REPO")
+    p.add_argument("--repo", required=True,
+                   help="the course repository, e.g. https://github.com/OWNER/REPO (or file:///PATH on the hub)")
     p.add_argument("--branch", help="branch to open (default: the repository's default; Binder: HEAD)")
     p.add_argument("--modules", help="module ids, e.g. 01,04 (default: every available module)")
     p.add_argument("--private-repo", action="store_true",
