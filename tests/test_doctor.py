@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ def test_doctor_passes_on_a_good_copy(course_copy):
     result = run_doctor(course_copy)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "widgets extension" in result.stdout and "All checks passed" in result.stdout
+    assert "content review: nothing overdue" in result.stdout
 
 
 def test_doctor_names_a_deleted_file_and_the_fix(course_copy):
@@ -38,8 +40,10 @@ def test_doctor_names_a_deleted_file_and_the_fix(course_copy):
 def test_doctor_names_an_edited_file_and_the_fix(course_copy):
     manifest.write(course_copy / "data")
     path = course_copy / "data" / "course.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("minutes: 30", "minutes: 35"),
-                    encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(r"minutes: (\d+)", lambda m: f"minutes: {int(m.group(1)) + 5}", text, count=1)
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
     result = run_doctor(course_copy)
     assert result.returncode != 0
     line = next(x for x in result.stdout.splitlines() if "course.yml" in x and "SHA-256" in x)

@@ -63,7 +63,7 @@ def test_bad_addresses_are_refused_with_a_fix(call):
 
 
 def test_table_lists_each_available_module():
-    table = links_table(HUB, REPO_URL, "main", root=FIXTURE).splitlines()
+    table = links_table(HUB, REPO_URL, "main", root=FIXTURE, private_repo=True).splitlines()  # holds keys/02
     assert table[0] == "| # | Module | JupyterHub | Binder |"
     assert len(table) == 4  # header, rule, modules 01 and 02 (03 is planned)
     assert table[2] == (
@@ -76,7 +76,7 @@ def test_table_lists_each_available_module():
 
 def test_cli_links(monkeypatch, capsys):
     use_course(monkeypatch, FIXTURE)
-    assert main(["links", "--hub", HUB, "--repo", REPO_URL, "--modules", "02"]) == 0
+    assert main(["links", "--hub", HUB, "--repo", REPO_URL, "--modules", "02", "--private-repo"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 3 and out[2].startswith("| 02 | Sample assessed module |")
     assert main(["links", "--hub", "nope", "--repo", REPO_URL]) == 2
@@ -85,10 +85,11 @@ def test_cli_links(monkeypatch, capsys):
 def test_a_repository_on_the_hub_machine(monkeypatch, capsys):
     """file:///PATH clones from the hub's own disk; Binder cannot reach it, so it gets no link."""
     use_course(monkeypatch, FIXTURE)
-    assert main(["links", "--hub", HUB, "--repo", "file:///srv/courses/belarus-course", "--modules", "01"]) == 0
+    assert main(["links", "--hub", HUB, "--repo", "file:///srv/courses/belarus-course", "--modules", "01",
+                 "--private-repo"]) == 0
     row = capsys.readouterr().out.splitlines()[2]
     assert ("git-pull?repo=file%3A%2F%2F%2Fsrv%2Fcourses%2Fbelarus-course"
             "&urlpath=lab%2Ftree%2Fbelarus-course%2Fnotebooks%2F01_sample.ipynb") in row
     assert row.endswith("| (local repository) |") and "mybinder" not in row
-    assert main(["links", "--hub", HUB, "--repo", "file://srv/courses/x"]) == 2
+    assert main(["links", "--hub", HUB, "--repo", "file://srv/courses/x", "--private-repo"]) == 2
     assert "file:///ABSOLUTE/PATH" in capsys.readouterr().err

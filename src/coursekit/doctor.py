@@ -261,6 +261,20 @@ def run() -> tuple[list[Check], list[str]]:
     return rows, failures
 
 
+def review_note() -> str:
+    """One line on the content's review clock (a note: it does not fail the doctor)."""
+    from coursekit import review
+    from coursekit.errors import KitError
+
+    try:
+        late = len(review.overdue())
+    except KitError as exc:
+        return f"content review: cannot read the review dates ({exc})"
+    if late:
+        return f"content review: {late} item(s) overdue; run `coursekit review` for the list"
+    return "content review: nothing overdue (`coursekit review`)"
+
+
 def main() -> int:
     rows, failures = run()
     width = max(len(r.name) for r in rows)
@@ -268,6 +282,7 @@ def main() -> int:
     print(f"{'-' * width}  ------  {'-' * 40}")
     for r in rows:
         print(f"{r.name.ljust(width)}  {'ok' if r.ok else 'FAIL':6}  {r.detail}")
+    print(f"\n{review_note()}")
     if failures:
         print()
         for line in failures:
