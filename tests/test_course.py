@@ -63,3 +63,12 @@ def test_every_kit_error_is_caught_once_by_the_command_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "Fix:" in err and "Traceback" not in err
     assert (tmp_path / "out" / "keep.txt").read_text() == "mine"
+
+
+def test_the_essay_address_must_be_a_web_address():
+    def bad(r):
+        r["essay_url"] = "javascript:alert(1)"
+
+    with pytest.raises(DataError) as err:
+        parse_course(_broken(bad), REPO / "data" / "course.yml")
+    assert "top level, field 'essay_url'" in str(err.value)

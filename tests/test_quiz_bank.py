@@ -24,6 +24,7 @@ def test_shipped_bank_loads_with_its_key(path):
     assert bank.questions and bank.keys is not None
 
 
+@pytest.mark.slow
 def test_cli_validate_and_simulate_shipped_banks():
     result = cli("quiz", "validate")
     assert result.returncode == 0, result.stdout

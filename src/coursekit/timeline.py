@@ -22,10 +22,9 @@ from typing import Any
 
 import pandas as pd
 
-from coursekit.errors import DataError
-from coursekit.paths import data_file
-from coursekit.sources import load_sources, require_ids
-from coursekit.validate import PartialDate, check_date, csv_rows
+from coursekit.schema import CellError, Col, Schema, read_csv
+from coursekit.sources import load_sources
+from coursekit.validate import PRECISIONS
 
 CATEGORIES = (
     "treaty", "election", "integration", "constitution", "military", "nuclear",
@@ -53,45 +52,52 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 # ----------------------------------------------------------------------------- loading
+def _label_fits(row: dict[str, Any]) -> None:
+    label = " ".join(row["label"].split())
+    if len(label) > MAX_LABEL:
+        raise CellError(f"label: the label has {len(label)} characters (at most {MAX_LABEL}).",
+                        "shorten it; the full text goes in 'event'.")
+
+
+SCHEMA = Schema("union_state_timeline.csv", (
+    Col("date", "date", dates=PRECISIONS, span=True),
+    Col("label"),
+    Col("event"),
+    Col("category", "choice", options=CATEGORIES),
+    Col("source", "sources"),
+), checks=(_label_fits,))
+
+
+def date_text(when: pd.Timestamp, precision: str) -> str:
+    """The ISO text of a date at its precision (``2020``, ``2020-08``, ``2020-08-09``)."""
+    return when.strftime({"year": "%Y", "month": "%Y-%m"}.get(precision, "%Y-%m-%d"))
+
+
+def dated_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A Schema frame with a spanned ``date`` column as ``date`` (ISO text at its precision),
+    ``when``, ``when_end`` and ``precision``, sorted by date; ``sources`` a list, ``source`` text."""
+    precision = df["date_precision"]
+    out = df.drop(columns=["date", "date_end", "date_precision"]).assign(
+        date=[date_text(w, p) for w, p in zip(df["date"], precision, strict=True)],
+        when=df["date"], when_end=df["date_end"], precision=precision,
+        sources=df["source"], source=[" ".join(ids) for ids in df["source"]])
+    for col in out.columns:
+        if out[col].dtype == object and col not in ("sources",):
+            out[col] = out[col].map(lambda v: " ".join(v.split()) if isinstance(v, str) else v)
+    return out.sort_values("when", kind="stable").reset_index(drop=True)
+
+
 def load_timeline(path: str | Path | None = None, *,
                   sources_path: str | Path | None = None) -> pd.DataFrame:
-    """The timeline as a DataFrame sorted by date (validated).
+    """The timeline as a DataFrame sorted by date (validated against :data:`SCHEMA`).
 
     Columns: the file's ``date, label, event, category, source``, plus ``sources`` (list of
-    ids), ``when`` (a Timestamp for sorting and plotting) and ``precision`` (day, month, year).
+    ids), ``when`` and ``when_end`` (the first and last day of the date's period, as Timestamps)
+    and ``precision`` (day, month, year).
     """
-    p = Path(path) if path else data_file("union_state_timeline.csv")
-    known = load_sources(sources_path)
-    rows = [_parse_row(raw, p, line, known) for line, raw in csv_rows(p, COLUMNS, empty="events")]
-    df = pd.DataFrame(rows)
-    return df.sort_values("when", kind="stable").reset_index(drop=True)
-
-
-def filled_and_dated(raw: dict[str, Any], required, path: Path, row: str) -> tuple[str, PartialDate]:
-    """Check that a CSV row fills every ``required`` column and has an ISO ``date``; return both forms."""
-    for key in required:
-        if not (raw.get(key) or "").strip():
-            raise DataError(path, "is empty.", row=row, field=key, fix=f"fill in '{key}'.")
-    date = raw["date"].strip()
-    return date, check_date(date, path, row=row, field="date")
-
-
-def _parse_row(raw: dict[str, Any], path: Path, row: str, known: dict) -> dict[str, Any]:
-    date, parsed = filled_and_dated(raw, COLUMNS, path, row)
-    label = " ".join(raw["label"].split())
-    if len(label) > MAX_LABEL:
-        raise DataError(path, f"the label has {len(label)} characters (at most {MAX_LABEL}).",
-                        row=row, field="label", fix="shorten it; the full text goes in 'event'.")
-    category = raw["category"].strip()
-    if category not in CATEGORIES:
-        raise DataError(path, f"{category!r} is not a category.", row=row, field="category",
-                        fix="use one of: " + ", ".join(CATEGORIES) + ".")
-    ids = require_ids(raw["source"], path=path, row=row, field="source", known=known)
-    return {
-        "date": date, "label": label, "event": " ".join(raw["event"].split()),
-        "category": category, "source": " ".join(ids), "sources": ids,
-        "when": pd.Timestamp(parsed.start), "when_end": pd.Timestamp(parsed.end), "precision": parsed.precision,
-    }
+    df = read_csv(SCHEMA, path, load_sources(sources_path))
+    out = dated_frame(df)
+    return out[["date", "label", "event", "category", "source", "sources", "when", "when_end", "precision"]]
 
 
 # ----------------------------------------------------------------------------- layout (pure)

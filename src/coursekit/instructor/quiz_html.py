@@ -37,6 +37,8 @@ def _sources(q: Question, known: dict) -> str:
         s = known.get(sid)
         if s is None:
             parts.append(html.escape(sid))
+        elif not str(s.url).lower().startswith(("http://", "https://")):
+            parts.append(f"{html.escape(s.publisher)}, {html.escape(s.title)}")  # only http(s) links
         else:
             parts.append(f'{html.escape(s.publisher)}, <a href="{html.escape(s.url, quote=True)}">'
                          f"{html.escape(s.title)}</a>")

@@ -8,6 +8,7 @@ that names the file, the question id, the field and what is expected.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -24,6 +25,7 @@ BANK_SCHEMA = "coursekit-quiz/1"
 KEY_SCHEMA = "coursekit-quiz-key/1"
 MODES = ("formative", "assessed")
 ID = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
@@ -39,7 +41,7 @@ class QuestionModel(_Strict):
     id: ID
     type: str  # a name in the question-type registry (checked after parsing)
     prompt: str = Field(min_length=1)
-    points: float = Field(default=1.0, ge=0, le=100)
+    points: float = Field(default=1.0, ge=0, le=100, allow_inf_nan=False)
     hint: str | None = None
     options: list[OptionModel] = []
     items: list[OptionModel] = []
@@ -47,6 +49,7 @@ class QuestionModel(_Strict):
     unit: str | None = None
     min_words: int = Field(default=0, ge=0, le=500)
     sources: list[str] = []
+    hand_in: bool = False
 
 
 class BankModel(_Strict):
@@ -61,12 +64,35 @@ class KeyModel(_Strict):
     correct: Any = None
     feedback: dict[str, str] = {}
     explanation: str = ""
-    tolerance: dict[Literal["abs", "rel"], float] | None = None
+    tolerance: dict[Literal["abs", "rel"], Finite] | None = None
+
+    @field_validator("correct")
+    @classmethod
+    def _finite(cls, value):
+        return check_finite(value)
 
     @field_validator("feedback", mode="before")
     @classmethod
     def _str_keys(cls, value):
         return {str(k).lower() if isinstance(k, bool) else str(k): v for k, v in (value or {}).items()}
+
+
+def check_finite(value: Any) -> Any:
+    """``value`` unchanged, or a ValueError if it holds NaN or an infinity (``.nan``, ``.inf`` in YAML).
+
+    A NaN key is never equal to any answer, and an infinite one or an infinite tolerance makes
+    every number right.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"{item} is not a finite number (write a number, not .nan or .inf)")
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return value
 
 
 class KeyFileModel(_Strict):
@@ -166,7 +192,8 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
             options=tuple(Option(o.id, o.text) for o in qm.options),
             items=tuple(Option(o.id, o.text) for o in qm.items),
             categories=tuple(Option(o.id, o.text) for o in qm.categories),
-            unit=qm.unit, min_words=qm.min_words, sources=tuple(qm.sources)))
+            unit=qm.unit, min_words=qm.min_words, sources=tuple(qm.sources),
+            hand_in=qm.hand_in or qtypes.get(qm.type).graded))
     kpath = key_path_for(path)
     key_map = None
     if keys is True or (keys is None and kpath.is_file()):

@@ -45,6 +45,7 @@ class Question:
     unit: str | None = None  # numeric
     min_words: int = 0  # text
     sources: tuple[str, ...] = ()
+    hand_in: bool = False  # text: exported by default (reflections, without it, stay private)
 
     def to_public(self) -> dict[str, Any]:
         """The question as plain data (safe to send to a browser)."""
@@ -154,6 +155,8 @@ def check(question: Question, key: Key | None, answer: Any) -> Result:
         normalised = qtype.normalise(question, answer)
     except BadAnswer as exc:
         return invalid(question, str(exc))
+    except (TypeError, ValueError, KeyError, RecursionError):  # a shape no widget sends (a hand-edited file)
+        return invalid(question, "This answer is not in a form this question takes: answer it again.")
     if key is None and qtype.graded:
         return Result(score=None, max=question.points, message="Recorded. Your instructor grades it later.")
     return qtype.score(question, key, normalised)

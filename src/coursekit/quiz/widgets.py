@@ -24,7 +24,7 @@ from coursekit.quiz import types as qtypes
 from coursekit.quiz.markup import inline as _inline
 from coursekit.quiz.markup import md
 from coursekit.quiz.model import Key, Question, Result, check
-from coursekit.quiz.store import ProgressStore
+from coursekit.quiz.store import ProgressStore, StoreError
 
 _HERE = Path(__file__).parent
 EXPLAIN_AFTER = 2  # attempts after which the explanation is shown even if not right
@@ -128,15 +128,23 @@ class QuestionWidget(anywidget.AnyWidget):
 
     # -- storage ------------------------------------------------------------------------------
     def _record(self, result: Result) -> None:
+        """Save the answer; a store that cannot be written is a visible notice (the answer is still checked)."""
         score = result.score if self.mode == "formative" else None
-        self._store.append(module=self._module, question_id=self._q.id, question_hash=self._q.digest(),
-                           key_hash=self._key.digest() if self._key else None, mode=self.mode,
-                           answer=self.value, score=score, max_score=self._q.points)
-        if self._store.notice:
-            self.notice = self._store.notice
+        try:
+            self._store.append(module=self._module, question_id=self._q.id, question_hash=self._q.digest(),
+                               key_hash=self._key.digest() if self._key else None, mode=self.mode,
+                               answer=self.value, score=score, max_score=self._q.points)
+        except StoreError as exc:
+            self.notice = f"Not saved: {exc.what} Where: {exc.where}. Fix: {exc.fix}"
+            return
+        self.notice = self._store.notice or ""
 
     def _restore(self) -> None:
-        last = self._store.latest(module=self._module).get((self._module, self._q.id))
+        try:
+            last = self._store.latest(module=self._module).get((self._module, self._q.id))
+        except StoreError as exc:
+            self.notice = f"Your earlier answers could not be loaded: {exc.what} Where: {exc.where}. Fix: {exc.fix}"
+            return
         if self._store.notice:
             self.notice = self._store.notice
         if last is None:
@@ -145,7 +153,10 @@ class QuestionWidget(anywidget.AnyWidget):
             self.notice = "This question has changed since you last answered it: please answer it again."
             return
         self.value = last.answer
-        self._attempts = sum(1 for e in self._store.events(module=self._module) if e.question_id == self._q.id)
+        try:
+            self._attempts = sum(1 for e in self._store.events(module=self._module) if e.question_id == self._q.id)
+        except StoreError:
+            self._attempts = 1
         result = check(self._q, self._key, last.answer)
         self.result = result
         self.locked = True
