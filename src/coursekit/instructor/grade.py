@@ -46,6 +46,7 @@ import math
 import os
 import re
 import stat
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,7 +125,7 @@ class Outcome:
 
     points: dict[str, float | None]
     flags: list[Problem]
-    answers: list[tuple[tuple[str, str], float | None, bool, str | None]]  # question, score, correct, wrong
+    answers: array  # indices into Keys.entries: 4 bytes per answer
     stale: list[tuple[str, str]]
 
 
@@ -152,17 +153,46 @@ class Keys:
                 self.q_digest[(mid, q.id)] = q.digest()
                 key = bank.key(q.id)
                 self.k_digest[(mid, q.id)] = key.digest() if key else None
+        self.graded = {qkey: q.graded for qkey, q in self.questions.items()}
         self._memo: dict[tuple[str, str, Any], Result] = {}
+        # What grading keeps of each distinct answer: (question, score, fully right, wrong-answer label).
+        self.entries: list[tuple[tuple[str, str], float | None, bool, str | None]] = []
+        self._entry_ids: dict[tuple[str, str, Any], int] = {}
+        self._ungraded: dict[tuple[str, str], int] = {}
 
     def check(self, module: str, qid: str, answer: Any) -> Result:
-        """The result of ``answer`` against the current key (memoised)."""
+        """The result of ``answer`` against the current key (memoised for graded questions)."""
+        q = self.questions[(module, qid)]
+        if not self.graded[(module, qid)]:  # reflections: cheap to check, and each text is different
+            return check(q, self.banks[module].key(qid), answer)
         memo_key = (module, qid, _freeze(answer))
         result = self._memo.get(memo_key)
         if result is None:
-            bank = self.banks[module]
-            result = check(self.questions[(module, qid)], bank.key(qid), answer)
+            result = check(q, self.banks[module].key(qid), answer)
             self._memo[memo_key] = result
         return result
+
+    def entry(self, module: str, qid: str, answer: Any) -> int:
+        """The index in :attr:`entries` of what ``answer`` earns (one entry per distinct answer)."""
+        q = self.questions[(module, qid)]
+        if not self.graded[(module, qid)]:
+            idx = self._ungraded.get((module, qid))
+            if idx is None:
+                idx = self._ungraded[(module, qid)] = len(self.entries)
+                self.entries.append(((module, qid), None, False, None))
+            return idx
+        memo_key = (module, qid, _freeze(answer))
+        idx = self._entry_ids.get(memo_key)
+        if idx is None:
+            result = self.check(module, qid, answer)
+            if result.score is None:
+                entry = ((module, qid), None, False, None)
+            else:
+                entry = ((module, qid), result.score, bool(result.correct),
+                         None if result.correct else answer_label(q, answer))
+            idx = self._entry_ids[memo_key] = len(self.entries)
+            self.entries.append(entry)
+        return idx
 
 
 def _freeze(value: Any) -> Any:
@@ -263,7 +293,8 @@ def _check_structure(doc: Any) -> tuple[str, list[dict[str, Any]]]:
                 what = ("is not a finite number the kit writes" if type(value) in (int, float)
                         else f"has the wrong type ({type(value).__name__})")
                 raise Rejected("malformed", f"{_where(n, event)}: field '{name}' {what}", learner)
-        if _depth(event["answer"], MAX_DEPTH) > MAX_DEPTH:
+        answer = event["answer"]
+        if isinstance(answer, list | dict) and _depth(answer, MAX_DEPTH) > MAX_DEPTH:
             raise Rejected("malformed", f"{_where(n, event)}: the answer is nested more than {MAX_DEPTH} "
                            "levels deep; no question of the kit takes such an answer", learner)
         if event["mode"] not in ("formative", "assessed"):
@@ -410,8 +441,14 @@ def _collect(inputs: list[str | Path]) -> list[tuple[Path, Problem | None]]:
             for dirpath, dirnames, filenames in os.walk(p):  # does not follow links into folders
                 dirnames.sort()
                 for name in sorted([*dirnames, *filenames]):
+                    entry = Path(dirpath) / name
                     if name.endswith(".json"):
-                        found.append(_entry(Path(dirpath) / name, top))
+                        found.append(_entry(entry, top))
+                    elif name in dirnames and entry.is_symlink() and not entry.resolve().is_relative_to(top):
+                        found.append((entry, Problem(str(entry), "", "outside-folder", "skipped",
+                                                     f"a symbolic link to the folder {entry.resolve()}, outside "
+                                                     f"the submissions folder {top}: not followed; copy the "
+                                                     "files in if they are submissions")))
         elif p.exists() or p.is_symlink():
             found.append((p, None))
         else:
@@ -516,7 +553,7 @@ def _resolve_duplicates(subs: list[Submission]) -> tuple[list[Submission], list[
 
 def assess(sub: Submission, keys: Keys) -> Outcome:
     """Re-check the latest answer to each question of one file against the current key."""
-    outcome = Outcome({m: None for m in keys.banks}, [], [], [])
+    outcome = Outcome({m: None for m in keys.banks}, [], array("i"), [])
     points = outcome.points
     for (mid, qid), e in sorted(sub.latest.items()):
         if (mid, qid) not in keys.questions:
@@ -530,21 +567,19 @@ def assess(sub: Submission, keys: Keys) -> Outcome:
                                          f"{e['question_hash'][:10]}…, now {keys.q_digest[(mid, qid)][:10]}…); "
                                          "ask for a new answer or grade it by hand"))
             continue
-        q = keys.questions[(mid, qid)]
-        result = keys.check(mid, qid, e["answer"])
-        if not q.graded or result.score is None:
-            outcome.answers.append(((mid, qid), None, False, None))
-            continue
-        points[mid] = (points[mid] or 0.0) + result.score
-        wrong = None if result.correct else answer_label(q, e["answer"])
-        outcome.answers.append(((mid, qid), result.score, bool(result.correct), wrong))
+        idx = keys.entry(mid, qid, e["answer"])
+        outcome.answers.append(idx)
+        score = keys.entries[idx][1]
+        if score is not None:
+            points[mid] = (points[mid] or 0.0) + score
     return outcome
 
 
-def _add_stats(outcome: Outcome, stats: dict[tuple[str, str], QuestionStats]) -> None:
+def _add_stats(outcome: Outcome, keys: Keys, stats: dict[tuple[str, str], QuestionStats]) -> None:
     for qkey in outcome.stale:
         stats[qkey].stale += 1
-    for qkey, score, correct, wrong in outcome.answers:
+    for idx in outcome.answers:
+        qkey, score, correct, wrong = keys.entries[idx]
         st = stats[qkey]
         st.answered += 1
         if score is None:
@@ -683,7 +718,7 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
         outcome = sub.outcome
         assert outcome is not None
         problems += sub.warnings + outcome.flags
-        _add_stats(outcome, stats)
+        _add_stats(outcome, keys, stats)
         points = outcome.points
         rows.append({"learner": sub.learner, "file": str(sub.path), "exported_at": sub.exported_at.isoformat(),
                      "kit_version": sub.kit_version, **{m: _fmt(points[m]) for m in modules},
