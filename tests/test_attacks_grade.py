@@ -16,6 +16,7 @@ import pytest
 
 from coursekit.cli import main
 from coursekit.instructor import grade as grade_mod
+from coursekit.instructor import reports
 from coursekit.instructor.grade import grade, load_keys, read_submission
 from tests.conftest import REPO
 
@@ -168,7 +169,7 @@ def test_no_cell_the_kit_writes_starts_a_formula(tmp_path):
     report = _run(tmp_path, files)
     assert len(report.graded) == len(FORMULAS) + 1
     out = tmp_path / "out"
-    for name in ("gradebook.csv", "questions.csv", "problems.csv"):
+    for name in ("gradebook.csv", "questions.csv", "problems.csv", "misconceptions.csv"):
         for row in _csv(out / name):
             for cell in row:
                 assert not cell.startswith(DANGEROUS), (name, cell)
@@ -179,7 +180,7 @@ def test_no_cell_the_kit_writes_starts_a_formula(tmp_path):
 
 def test_the_csv_writer_neutralises_every_dangerous_start(tmp_path):
     path = tmp_path / "x.csv"
-    grade_mod._write_csv(path, ["a", "=b"], [[f, "plain", "3.5", ""] for f in FORMULAS])
+    reports.write_csv(path, ["a", "=b"], [[f, "plain", "3.5", ""] for f in FORMULAS])
     rows = _csv(path)
     assert rows[0] == ["a", "'=b"]
     assert [r[0] for r in rows[1:]] == ["'" + f for f in FORMULAS]

@@ -71,6 +71,7 @@ def cmd_quiz_validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from coursekit.errors import KitError
+    from coursekit.instructor.items import check_guide
     from coursekit.quiz.bank import bank_paths, load_bank
 
     paths: list[Path] = []
@@ -79,9 +80,12 @@ def cmd_quiz_validate(args: argparse.Namespace) -> int:
         paths += sorted(p.glob("*.yml")) if p.is_dir() else [p]
     paths = paths or bank_paths()
     failed = 0
+    anchors = _guide_anchors()
     for path in paths:
         try:
             bank = load_bank(path, keys=None)
+            if anchors is not None:
+                check_guide(bank, anchors)
         except KitError as exc:
             failed += 1
             print(f"FAIL {exc}")
@@ -92,6 +96,18 @@ def cmd_quiz_validate(args: argparse.Namespace) -> int:
         print("no quiz banks found")
         return 1
     return 1 if failed else 0
+
+
+def _guide_anchors() -> dict[str, str] | None:
+    """The misconceptions the instructor guide defines; None where the course has no guide."""
+    from coursekit.instructor.items import GUIDE, guide_anchors
+    from coursekit.paths import root
+
+    try:
+        guide = root() / GUIDE
+    except FileNotFoundError:
+        return None
+    return guide_anchors(guide) if guide.is_file() else None
 
 
 def cmd_quiz_simulate(args: argparse.Namespace) -> int:

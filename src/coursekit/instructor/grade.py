@@ -39,7 +39,6 @@ adds them to the total.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import math
@@ -53,7 +52,9 @@ from typing import Any
 
 from coursekit import __version__
 from coursekit.errors import DataError, KitError
+from coursekit.instructor import items as item_analysis
 from coursekit.instructor.common import InstructorError, guard_out_dir, progress, resolve_root
+from coursekit.instructor.reports import QuestionStats, chart, csv_cell, fmt, write_reports  # noqa: F401 (API)
 from coursekit.quiz.bank import Bank, key_path_for, load_bank
 from coursekit.quiz.model import Question, Result, check
 from coursekit.quiz.types import get as get_type
@@ -75,7 +76,6 @@ EXPORT_SLACK = dt.timedelta(hours=24)  # an export may be dated this much after 
 MAX_FILE_BYTES = 20_000_000  # 20 MB: a long capstone export is well under 1 MB
 MAX_DEPTH = 16  # nesting of an answer (the kit's answers nest at most 2 deep)
 _MAX_INT = 2**53  # ids and scores beyond this are not numbers the kit writes
-_CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")
 _VERSION = re.compile(r"^(\d+)\.(\d+)")
 
 
@@ -126,6 +126,7 @@ class Outcome:
     flags: list[Problem]
     answers: list[tuple[tuple[str, str], float | None, bool, str | None]]  # question, score, correct, wrong
     stale: list[tuple[str, str]]
+    misconceptions: list[tuple[tuple[str, str], str]] = field(default_factory=list)  # question, held
 
 
 # --- the key folder --------------------------------------------------------------------------
@@ -441,18 +442,6 @@ def _entry(path: Path, top: Path) -> tuple[Path, Problem | None]:
 
 
 @dataclass
-class QuestionStats:
-    module: str
-    question: Question
-    mode: str
-    answered: int = 0
-    correct: int = 0
-    score_sum: float = 0.0
-    stale: int = 0
-    wrong: Counter = field(default_factory=Counter)
-
-
-@dataclass
 class GradeReport:
     """Everything ``grade`` computed, and where it wrote it."""
 
@@ -482,10 +471,6 @@ def answer_label(q: Question, answer: Any) -> str:
         return get_type(q.type).answer_label(q, answer)
     except (TypeError, ValueError, AttributeError):  # a malformed answer still gets a label
         return json.dumps(answer, ensure_ascii=False, sort_keys=True, default=str)
-
-
-def _fmt(x: float | None) -> str:
-    return "" if x is None else f"{round(x, 3):g}"
 
 
 def _describe(s: Submission) -> str:
@@ -538,6 +523,9 @@ def assess(sub: Submission, keys: Keys) -> Outcome:
         points[mid] = (points[mid] or 0.0) + result.score
         wrong = None if result.correct else answer_label(q, e["answer"])
         outcome.answers.append(((mid, qid), result.score, bool(result.correct), wrong))
+        if not result.correct:
+            outcome.misconceptions += [((mid, qid), m) for m in
+                                       item_analysis.held(q, keys.banks[mid].key(qid), e["answer"])]
     return outcome
 
 
@@ -554,69 +542,6 @@ def _add_stats(outcome: Outcome, stats: dict[tuple[str, str], QuestionStats]) ->
             st.correct += 1
         else:
             st.wrong[wrong] += 1
-
-
-def csv_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet shows as text: one starting with = + - @ tab or CR gets a leading ' (OWASP)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_CSV_DANGER) else text
-
-
-def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow([csv_cell(c) for c in header])
-        writer.writerows([csv_cell(c) for c in row] for row in rows)
-
-
-def _question_rows(stats: list[QuestionStats]) -> list[list[str]]:
-    rows = []
-    for st in stats:
-        q = st.question
-        share = st.correct / st.answered if st.answered and q.graded else None
-        mean = st.score_sum / st.answered if st.answered and q.graded else None
-        wrong, n_wrong = (st.wrong.most_common(1)[0] if st.wrong else ("", 0))
-        rows.append([st.module, q.id, st.mode, q.type, _fmt(q.points) if q.graded else "0", str(st.answered),
-                     str(st.correct) if q.graded else "", _fmt(share), _fmt(mean), wrong,
-                     str(n_wrong) if wrong else "", str(st.stale)])
-    return rows
-
-
-def chart(stats: list[QuestionStats], path: Path) -> str:
-    """A bar chart of the share of learners fully right per graded question; returns its alt text."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
-
-    graded = [s for s in stats if s.question.graded]
-    height = max(2.5, 0.32 * len(graded) + 1.6)
-    fig = Figure(figsize=(8, height))
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    labels = [f"{s.module} · {s.question.id}" for s in graded]
-    shares = [(s.correct / s.answered * 100) if s.answered else 0.0 for s in graded]
-    ys = list(range(len(graded)))[::-1]
-    for y, s, share in zip(ys, graded, shares, strict=True):
-        assessed = s.mode == "assessed"
-        ax.barh(y, share, color="#0072B2" if assessed else "#E69F00", hatch="" if assessed else "//",
-                edgecolor="black", linewidth=0.5)
-        ax.text(min(share, 100) + 1, y, f"{share:.0f}% (n={s.answered})", va="center", fontsize=8)
-    ax.set_yticks(ys, labels, fontsize=8)
-    ax.set_xlim(0, 118)
-    ax.set_ylim(-0.7, len(graded) - 0.3)
-    ax.set_xticks([0, 25, 50, 75, 100])
-    ax.set_xlabel("Learners whose latest answer is fully right (%)")
-    ax.set_title("Results per question", pad=24)
-    ax.legend(handles=[Patch(facecolor="#0072B2", edgecolor="black", label="assessed"),
-                       Patch(facecolor="#E69F00", edgecolor="black", hatch="//", label="formative")],
-              loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
-    fig.text(0.01, 0.01, "Source: submission files graded with coursekit grade", fontsize=7)
-    left = min(0.6, (0.07 * max((len(label) for label in labels), default=4) + 0.3) / 8)
-    fig.subplots_adjust(left=left, right=0.97, top=1 - 0.75 / height, bottom=0.75 / height)
-    fig.savefig(path, format="png", dpi=110, metadata={"Software": None})
-    worst = sorted(zip(shares, labels, strict=True))[:3]
-    return ("Bar chart of the share of learners fully right per question; lowest: "
-            + "; ".join(f"{label} {share:.0f}%" for share, label in worst) + ".")
 
 
 def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, count_formative: bool = False,
@@ -676,9 +601,9 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
     columns = ["learner", "file", "exported_at", "kit_version", *modules, "total", "formative", "flagged"]
     possible = {m: keys.banks[m].max_points for m in modules}
     rows = [{"learner": "Points possible", "file": "", "exported_at": "", "kit_version": "",
-             **{m: _fmt(possible[m]) for m in modules},
-             "total": _fmt(sum(possible[m] for m in counted)),
-             "formative": _fmt(sum(possible[m] for m in formative)), "flagged": ""}]
+             **{m: fmt(possible[m]) for m in modules},
+             "total": fmt(sum(possible[m] for m in counted)),
+             "formative": fmt(sum(possible[m] for m in formative)), "flagged": ""}]
     for sub in kept:
         outcome = sub.outcome
         assert outcome is not None
@@ -686,21 +611,13 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
         _add_stats(outcome, stats)
         points = outcome.points
         rows.append({"learner": sub.learner, "file": str(sub.path), "exported_at": sub.exported_at.isoformat(),
-                     "kit_version": sub.kit_version, **{m: _fmt(points[m]) for m in modules},
-                     "total": _fmt(sum(points[m] or 0.0 for m in counted)),
-                     "formative": _fmt(sum(points[m] or 0.0 for m in formative)),
+                     "kit_version": sub.kit_version, **{m: fmt(points[m]) for m in modules},
+                     "total": fmt(sum(points[m] or 0.0 for m in counted)),
+                     "formative": fmt(sum(points[m] or 0.0 for m in formative)),
                      "flagged": str(len(outcome.flags) + int(sub.future))})
-    out_path.mkdir(parents=True, exist_ok=True)
-    outputs = {name: out_path / f"{name}.csv" for name in ("gradebook", "questions", "problems")}
-    _write_csv(outputs["gradebook"], columns, [[r[c] for c in columns] for r in rows])
-    stat_list = list(stats.values())
-    _write_csv(outputs["questions"], ["module", "question_id", "mode", "type", "points", "answered", "correct",
-                                      "share_correct", "mean_score", "most_common_wrong", "most_common_wrong_count",
-                                      "stale_answers"], _question_rows(stat_list))
     problems.sort(key=lambda p: (p.file, p.kind, p.reason))
-    _write_csv(outputs["problems"], ["file", "learner", "kind", "action", "reason"],
-               [[p.file, p.learner, p.kind, p.action, p.reason] for p in problems])
-    outputs["chart"] = out_path / "questions.png"
-    chart(stat_list, outputs["chart"])
+    stat_list = list(stats.values())
+    analysis = item_analysis.analyse([(sub.learner, sub.outcome) for sub in kept], keys)
+    outputs = write_reports(out_path, columns, rows, stat_list, problems, analysis, keys, root_path)
     return GradeReport(len(files), kept, problems, rows, columns, stat_list, outputs,
                        time.perf_counter() - started)

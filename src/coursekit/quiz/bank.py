@@ -35,6 +35,7 @@ class _Strict(BaseModel):
 class OptionModel(_Strict):
     id: ID
     text: str = Field(min_length=1)
+    misconception: ID | None = None  # a distractor's misconception: an entry of docs/instructor-guide.md
 
 
 class QuestionModel(_Strict):
@@ -65,6 +66,7 @@ class KeyModel(_Strict):
     feedback: dict[str, str] = {}
     explanation: str = ""
     tolerance: dict[Literal["abs", "rel"], Finite] | None = None
+    misconceptions: dict[str, ID] = {}  # option id -> misconception (where the bank may not show it)
 
     @field_validator("correct")
     @classmethod
@@ -183,13 +185,18 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
             raise DataError(path, f"unknown question type {qm.type!r}.", row=where, field="type",
                             fix=f"use one of {', '.join(qtypes.names())} (see data/quizzes/README.md).")
         _check_shape(path, where, qm)
+        if bank.mode == "assessed" and any(o.misconception for o in qm.options):
+            raise DataError(path, "an assessed bank names a misconception on an option: students would see "
+                            "which options are wrong.", row=where, field="options.misconception",
+                            fix=f"move it to keys/{path.name} under the question's 'misconceptions:' "
+                                "(option id: misconception id).")
         for sid in qm.sources:
             if sid not in known_sources:
                 raise DataError(path, f"unknown source id {sid!r}.", row=where, field="sources",
                                 fix="add the source to data/sources.yml or correct the id.")
         questions.append(Question(
             id=qm.id, type=qm.type, prompt=qm.prompt.strip(), points=qm.points, hint=qm.hint,
-            options=tuple(Option(o.id, o.text) for o in qm.options),
+            options=tuple(Option(o.id, o.text, o.misconception) for o in qm.options),
             items=tuple(Option(o.id, o.text) for o in qm.items),
             categories=tuple(Option(o.id, o.text) for o in qm.categories),
             unit=qm.unit, min_words=qm.min_words, sources=tuple(qm.sources),
@@ -269,8 +276,28 @@ def _key(path: Path, q: Question, km: KeyModel) -> Key:
         raise DataError(path, "every graded question needs an explanation.", row=where, field="explanation",
                         fix="say why the answer is right, shown after answering.")
     tol = km.tolerance or {}
-    return Key(correct=km.correct, feedback=dict(km.feedback), explanation=km.explanation.strip(),
-               tolerance_abs=tol.get("abs"), tolerance_rel=tol.get("rel"))
+    key = Key(correct=km.correct, feedback=dict(km.feedback), explanation=km.explanation.strip(),
+              tolerance_abs=tol.get("abs"), tolerance_rel=tol.get("rel"), misconceptions=dict(km.misconceptions))
+    _check_misconceptions(path, q, key)
+    return key
+
+
+def _check_misconceptions(path: Path, q: Question, key: Key) -> None:
+    """Misconceptions name options that exist and that the right answer does not pick."""
+    where = f"question {q.id}"
+    options = [o.id for o in q.options]
+    stray = [oid for oid in key.misconceptions if oid not in options]
+    if stray:
+        raise DataError(path, f"misconceptions for unknown option(s) {stray}.", row=where, field="misconceptions",
+                        fix=f"use option ids from {options}.")
+    qtype = qtypes.get(q.type)
+    right = qtype.chosen_options(q, qtype.full_marks(q, key)) if qtype.graded else set()
+    tagged = set(key.misconceptions) | {o.id for o in q.options if o.misconception}
+    wrong = sorted(tagged & right)
+    if wrong:
+        raise DataError(path, f"option(s) {wrong} are part of the right answer but name a misconception.",
+                        row=where, field="misconceptions",
+                        fix="name misconceptions on distractors (options the right answer does not pick).")
 
 
 def bank_path(module: str) -> Path:
