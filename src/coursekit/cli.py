@@ -183,10 +183,12 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from coursekit.instructor.grade import grade
+    from coursekit.instructor.lms import parse_assignment_ids
     from coursekit.paths import data_file
 
     report = grade(args.submissions, args.key or data_file("quizzes"), args.out,
-                   count_formative=args.count_formative, show_progress=not args.quiet)
+                   count_formative=args.count_formative, show_progress=not args.quiet, lms=args.format,
+                   roster=args.roster, assignment_ids=parse_assignment_ids(args.assignment_ids))
     print(report.summary())
     print(f"graded in {report.seconds:.2f} s")
     return 0
@@ -269,6 +271,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder for gradebook.csv, questions.csv/.png, problems.csv")
     p.add_argument("--count-formative", action="store_true", help="add formative quizzes to the total")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--format", choices=("canvas", "moodle"),
+                   help="also write canvas.csv or moodle.csv in that system's grade import layout")
+    p.add_argument("--roster", help="CSV mapping each hub user name (column learner) to LMS ids; default: the "
+                                    "hub user name is the SIS Login ID (Canvas) or Username (Moodle)")
+    p.add_argument("--assignment-ids", help="Canvas assignment ids per module, e.g. 01=1234,04=5678 "
+                                            "(default: new assignments)")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("links", help="instructor: JupyterHub (nbgitpuller) and Binder links per module")

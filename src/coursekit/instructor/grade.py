@@ -53,8 +53,9 @@ from typing import Any
 from coursekit import __version__
 from coursekit.errors import DataError, KitError
 from coursekit.instructor import items as item_analysis
+from coursekit.instructor import lms as lms_mod
 from coursekit.instructor.common import InstructorError, guard_out_dir, progress, resolve_root
-from coursekit.instructor.reports import QuestionStats, chart, csv_cell, fmt, write_reports  # noqa: F401 (API)
+from coursekit.instructor.reports import QuestionStats, chart, csv_cell, fmt, write_csv, write_reports  # noqa: F401
 from coursekit.quiz.bank import Bank, key_path_for, load_bank
 from coursekit.quiz.model import Question, Result, check
 from coursekit.quiz.types import get as get_type
@@ -461,6 +462,9 @@ class GradeReport:
         if kinds:
             lines.append("problems: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
                          + f" (see {self.outputs['problems'].name})")
+        left = sorted(p.learner for p in self.problems if p.kind in ("unmatched-learner", "no-submission"))
+        if left:
+            lines.append(f"left out of the LMS file (see {self.outputs['problems'].name}): " + ", ".join(left))
         lines += [f"wrote {p}" for p in self.outputs.values()]
         return "\n".join(lines)
 
@@ -546,10 +550,13 @@ def _add_stats(outcome: Outcome, stats: dict[tuple[str, str], QuestionStats]) ->
 
 def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, count_formative: bool = False,
           show_progress: bool = True, kit_version: str = __version__, root: str | Path | None = None,
-          now: dt.datetime | None = None) -> GradeReport:
+          now: dt.datetime | None = None, lms: str | None = None, roster: str | Path | None = None,
+          assignment_ids: dict[str, str] | None = None) -> GradeReport:
     """Grade submission files (or folders of them) against ``key_dir``; write the reports into ``out``.
 
     ``now`` is the grading time that export dates are compared with (default: the clock).
+    ``lms`` (``canvas`` or ``moodle``) adds the gradebook in that system's import layout, learners
+    mapped through ``roster`` (see :mod:`coursekit.instructor.lms`).
     """
     import time
 
@@ -560,6 +567,9 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
         root_path = None
     out_path = guard_out_dir(out, root_path) if root_path else Path(out).resolve()
     keys = load_keys(key_dir)
+    if roster is not None and lms is None:
+        raise InstructorError("--roster maps learners to LMS ids. Fix: add --format canvas or --format moodle.")
+    people = lms_mod.read_roster(roster) if roster is not None else None
     entries = _collect(inputs)
     files = [p for p, _ in entries]
     if not files:
@@ -615,9 +625,15 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
                      "total": fmt(sum(points[m] or 0.0 for m in counted)),
                      "formative": fmt(sum(points[m] or 0.0 for m in formative)),
                      "flagged": str(len(outcome.flags) + int(sub.future))})
+    if lms is not None:
+        lms_path, left_out = lms_mod.write_lms(lms, out_path, rows, modules, {m: keys.banks[m].title for m in modules},
+                                               roster=people, assignment_ids=assignment_ids, write=write_csv)
+        problems += [Problem("", u.learner, u.kind, f"not in {lms_path.name}", u.reason) for u in left_out]
     problems.sort(key=lambda p: (p.file, p.kind, p.reason))
     stat_list = list(stats.values())
     analysis = item_analysis.analyse([(sub.learner, sub.outcome) for sub in kept], keys)
     outputs = write_reports(out_path, columns, rows, stat_list, problems, analysis, keys, root_path)
+    if lms is not None:
+        outputs[lms] = lms_path
     return GradeReport(len(files), kept, problems, rows, columns, stat_list, outputs,
                        time.perf_counter() - started)
