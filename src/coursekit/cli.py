@@ -91,7 +91,9 @@ def cmd_quiz_validate(args: argparse.Namespace) -> int:
             print(f"FAIL {exc}")
             continue
         keyed = "with key" if bank.keys is not None else "no key file (release copy)"
-        print(f"ok   {path}: {len(bank.questions)} questions, {bank.max_points:g} points, {bank.mode}, {keyed}")
+        extra = "".join(f", {q} has {len(v)} variants" for q, v in bank.variants.items())
+        extra += "".join(f", pool {p.id}: {p.choose} of {len(p.questions)}" for p in bank.pools)
+        print(f"ok   {path}: {len(bank.questions)} questions, {bank.max_points:g} points, {bank.mode}, {keyed}{extra}")
     if not paths:
         print("no quiz banks found")
         return 1
@@ -129,7 +131,11 @@ def cmd_quiz_simulate(args: argparse.Namespace) -> int:
             print(f"FAIL {q.id}: the key's own answer scores {result.score}/{result.max:g} "
                   f"({result.error or result.message}). Fix: make the key agree with the question.")
     total = sum(r.score or 0 for _, r in results)
-    print(f"{bank.module}: {total:g} of {bank.max_points:g} points with the key's answers")
+    if bank.variants or bank.pools:
+        print(f"{bank.module}: {len(results)} questions and variants answered with their keys, {bad} short of "
+              f"full marks; a learner can earn {bank.max_points:g} points")
+    else:
+        print(f"{bank.module}: {total:g} of {bank.max_points:g} points with the key's answers")
     return 1 if bad else 0
 
 

@@ -54,10 +54,12 @@ from coursekit import __version__
 from coursekit.errors import DataError, KitError
 from coursekit.instructor import items as item_analysis
 from coursekit.instructor import lms as lms_mod
+from coursekit.instructor import variants as pooled
 from coursekit.instructor.common import InstructorError, guard_out_dir, progress, resolve_root
 from coursekit.instructor.reports import QuestionStats, chart, csv_cell, fmt, write_csv, write_reports  # noqa: F401
 from coursekit.quiz.bank import Bank, key_path_for, load_bank
 from coursekit.quiz.model import Question, Result, check
+from coursekit.quiz.pools import base_id, every_question
 from coursekit.quiz.types import get as get_type
 
 SUBMISSION_SCHEMA = "coursekit-submission/1"
@@ -128,6 +130,7 @@ class Outcome:
     answers: list[tuple[tuple[str, str], float | None, bool, str | None]]  # question, score, correct, wrong
     stale: list[tuple[str, str]]
     misconceptions: list[tuple[tuple[str, str], str]] = field(default_factory=list)  # question, held
+    variants: list[list[str]] = field(default_factory=list)  # variants.csv rows (pools and variants)
 
 
 # --- the key folder --------------------------------------------------------------------------
@@ -148,8 +151,10 @@ class Keys:
         self.questions: dict[tuple[str, str], Question] = {}
         self.q_digest: dict[tuple[str, str], str] = {}
         self.k_digest: dict[tuple[str, str], str | None] = {}
+        self.listed: dict[tuple[str, str], Question] = {}  # the banks' own questions (templates, not variants)
         for mid, bank in banks.items():
-            for q in bank.questions:
+            self.listed.update({(mid, q.id): q for q in bank.questions})
+            for q in every_question(bank):
                 self.questions[(mid, q.id)] = q
                 self.q_digest[(mid, q.id)] = q.digest()
                 key = bank.key(q.id)
@@ -513,23 +518,30 @@ def assess(sub: Submission, keys: Keys) -> Outcome:
                                          f"{mid}/{qid}: no such question in the key folder"))
             continue
         if e["question_hash"] != keys.q_digest[(mid, qid)]:
-            outcome.stale.append((mid, qid))
+            outcome.stale.append((mid, base_id(qid)))
             outcome.flags.append(Problem(str(sub.path), sub.learner, "stale-question", "answer not graded",
                                          f"{mid}/{qid}: answered an earlier version of the question (hash "
                                          f"{e['question_hash'][:10]}…, now {keys.q_digest[(mid, qid)][:10]}…); "
                                          "ask for a new answer or grade it by hand"))
             continue
-        q = keys.questions[(mid, qid)]
+        q, row = keys.questions[(mid, qid)], (mid, base_id(qid))  # statistics per bank question
         result = keys.check(mid, qid, e["answer"])
+        if pooled.is_pooled(keys.banks[mid], qid):
+            given, refused = pooled.check_assigned(keys.banks[mid], sub.learner, qid)
+            outcome.variants.append([sub.learner, mid, row[1], qid, given, fmt(None if refused else result.score),
+                                     "no" if refused else "yes"])
+            if refused:
+                outcome.flags.append(Problem(str(sub.path), sub.learner, "not-assigned", "answer not graded",
+                                             refused))
+                continue
         if not q.graded or result.score is None:
-            outcome.answers.append(((mid, qid), None, False, None))
+            outcome.answers.append((row, None, False, None))
             continue
         points[mid] = (points[mid] or 0.0) + result.score
         wrong = None if result.correct else answer_label(q, e["answer"])
-        outcome.answers.append(((mid, qid), result.score, bool(result.correct), wrong))
+        outcome.answers.append((row, result.score, bool(result.correct), wrong))
         if not result.correct:
-            outcome.misconceptions += [((mid, qid), m) for m in
-                                       item_analysis.held(q, keys.banks[mid].key(qid), e["answer"])]
+            outcome.misconceptions += [(row, m) for m in item_analysis.held(q, keys.banks[mid].key(qid), e["answer"])]
     return outcome
 
 
@@ -635,5 +647,8 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
     outputs = write_reports(out_path, columns, rows, stat_list, problems, analysis, keys, root_path)
     if lms is not None:
         outputs[lms] = lms_path
+    if any(b.pools or b.variants for b in keys.banks.values()):
+        outputs["variants"] = out_path / "variants.csv"
+        write_csv(outputs["variants"], pooled.COLUMNS, [r for s in kept for r in s.outcome.variants])
     return GradeReport(len(files), kept, problems, rows, columns, stat_list, outputs,
                        time.perf_counter() - started)

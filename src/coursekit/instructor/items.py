@@ -121,8 +121,8 @@ class ItemAnalysis:
     def misconception_rows(self, keys: Keys, titles: dict[str, str]) -> list[list[str]]:
         """The rows of misconceptions.csv: one per question and misconception named in the banks."""
         rows = []
-        for (mid, qid), q in sorted(keys.questions.items()):
-            tags = misconception_map(q, keys.banks[mid].key(qid))
+        for (mid, qid), q in sorted(keys.listed.items()):
+            tags = misconception_map(q, report_key(keys, mid, qid))
             for option, misc in sorted(tags.items(), key=lambda x: (x[1], x[0])):
                 learners = self.holding.get((mid, qid), {}).get(misc, set())
                 answered = self.answered.get((mid, qid), 0)
@@ -136,6 +136,13 @@ class ItemAnalysis:
         answered = self.answered.get(qkey, 0)
         return "; ".join(f"{m} {len(who)}/{answered}" for m, who in sorted(self.holding.get(qkey, {}).items())
                          if who)
+
+
+def report_key(keys: Keys, module: str, qid: str) -> Key | None:
+    """The key of a bank question; for a template, its first variant's (misconceptions are shared)."""
+    bank = keys.banks[module]
+    variants = bank.variants.get(qid)
+    return bank.key(variants[0].id if variants else qid)
 
 
 def _share(n: int, of: int) -> str:
@@ -157,7 +164,7 @@ def analyse(outcomes: list[tuple[str, Any]], keys: Keys) -> ItemAnalysis:
         for qkey, misc in getattr(outcome, "misconceptions", []):
             result.holding.setdefault(qkey, {}).setdefault(misc, set()).add(learner)
     for qkey, scores in item.items():
-        q = keys.questions[qkey]
+        q = keys.listed[qkey]
         module_totals = {lr: totals[(qkey[0], lr)] for lr in scores}
         result.discrimination[qkey] = discrimination(scores, module_totals, q.points)
     return result
@@ -168,7 +175,9 @@ def check_guide(bank: Any, anchors: dict[str, str]) -> None:
     from coursekit.errors import DataError
 
     for q in bank.questions:
-        for option, misc in sorted(misconception_map(q, bank.key(q.id)).items()):
+        variants = bank.variants.get(q.id)
+        key = bank.key(variants[0].id if variants else q.id)  # variants share the template's misconceptions
+        for option, misc in sorted(misconception_map(q, key).items()):
             if misc not in anchors:
                 raise DataError(bank.path, f"misconception {misc!r} (option {option}) has no entry in {GUIDE}.",
                                 row=f"question {q.id}", field="misconception",
