@@ -15,6 +15,8 @@ from coursekit.errors import KitError
 from coursekit.paths import root as course_root
 
 SOLUTION_TAG = "solution"
+#: a visible line above a worked answer that says how to open it (dropped where answers are removed)
+POINTER_TAG = "solution-pointer"
 # Folders of the course checkout that no instructor command may write into.
 PROTECTED = ("data", "notebooks", "src", "tests", "scripts", "benchmarks", "docs", ".git", ".ci")
 T = TypeVar("T")
@@ -114,6 +116,11 @@ def cell_tags(cell: dict[str, Any]) -> list[str]:
     if not isinstance(tags, list):
         return []
     return [t.strip().lower() for t in tags if isinstance(t, str)]
+
+
+def is_solution_pointer(cell: dict[str, Any]) -> bool:
+    """True for the line above a worked answer that says how to open it (tag ``solution-pointer``)."""
+    return POINTER_TAG in cell_tags(cell)
 
 
 def is_solution(cell: dict[str, Any]) -> bool:

@@ -41,6 +41,7 @@ from coursekit.errors import DataError
 from coursekit.instructor.common import (
     guard_out_dir,
     is_solution,
+    is_solution_pointer,
     key_module,
     load_course_at,
     reset_dir,
@@ -156,6 +157,8 @@ def strip_notebook(nb: dict[str, Any], name: str = "notebook") -> tuple[dict[str
         if not isinstance(cell, dict):
             raise DataError(name, "is not a mapping.", row=f"cell {index}",
                             fix="open and save the notebook in JupyterLab to repair it.")
+        if is_solution_pointer(cell):  # "click to show the worked answer": there is none in this copy
+            continue
         if is_solution(cell):
             report.solutions_removed.append(index)
             if not previous_was_solution:

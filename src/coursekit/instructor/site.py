@@ -87,7 +87,9 @@ TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- endblock body_header -%}
 {%- block data_widget_view scoped %}{%- endblock data_widget_view -%}
 {% block any_cell scoped %}
-{%- if 'solution' in cell.metadata.get('tags', []) -%}
+{%- if 'solution-pointer' in cell.metadata.get('tags', []) -%}
+{#- the notebook's "click to show" line: the page has its own disclosure -#}
+{%- elif 'solution' in cell.metadata.get('tags', []) -%}
 <details class="ck-solution"><summary>Show worked answer</summary>
 {{ super() }}
 </details>

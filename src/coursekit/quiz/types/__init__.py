@@ -56,6 +56,8 @@ class QuestionType(ABC):
     pools: ClassVar[dict[str, int]] = {}
     #: whether the key takes a ``tolerance``
     takes_tolerance: ClassVar[bool] = False
+    #: False for questions answered elsewhere (code exercises): ``quiz.show(module)`` leaves them out
+    shown_in_quiz: ClassVar[bool] = True
 
     # -- keys -----------------------------------------------------------------------------------
     @abstractmethod
@@ -127,4 +129,4 @@ def names() -> tuple[str, ...]:
     return tuple(REGISTRY)
 
 
-from coursekit.quiz.types import arrange, choice, numeric, text  # noqa: E402, F401  (registers the types)
+from coursekit.quiz.types import arrange, choice, code, numeric, text  # noqa: E402, F401  (registers the types)
