@@ -4,13 +4,18 @@ Writes 9 synthetic quiz banks (formative and assessed, every question type) and 
 files (default 1,000; about 1.5 attempts per question, so ~90 events per file, plus a few bad
 files) into a temporary folder, then times ``coursekit grade`` on them.
 
+Peak memory is the process's maximum resident set size (``getrusage``), measured in a child
+process that only grades (so generating the files does not count).
+
 Run: .venv/bin/python benchmarks/grading.py [N]
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -98,9 +103,19 @@ def write_submissions(folder: Path, key_dir: Path, n: int, seed: int = 7) -> Non
         (folder / f"{learner}.json").write_text(text, encoding="utf-8")
 
 
-def main(argv: list[str]) -> int:
+def _grade_child(subs: str, key_dir: str, out: str, queue) -> None:
     from coursekit.instructor.grade import grade
 
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    report = grade([subs], key_dir, out, show_progress=True)
+    seconds = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    queue.put((len(report.graded), sum(s.events for s in report.graded), len(report.problems), seconds,
+               before / 1024, peak / 1024))
+
+
+def main(argv: list[str]) -> int:
     n = int(argv[0]) if argv else 1000
     with tempfile.TemporaryDirectory(prefix="coursekit-grading-") as tmp:
         tmp_path = Path(tmp)
@@ -111,13 +126,16 @@ def main(argv: list[str]) -> int:
         write_submissions(subs, key_dir, n)
         made = time.perf_counter() - t
         size = sum(p.stat().st_size for p in subs.iterdir()) / 1e6
-        t = time.perf_counter()
-        report = grade([subs], key_dir, out, show_progress=True)
-        seconds = time.perf_counter() - t
-        events = sum(s.events for s in report.graded)
+        ctx = mp.get_context("spawn")  # a fresh process: its peak memory is grading's alone
+        queue = ctx.Queue()
+        child = ctx.Process(target=_grade_child, args=(str(subs), str(key_dir), str(out), queue))
+        child.start()
+        graded, events, problems, seconds, base_mb, peak_mb = queue.get()
+        child.join()
     print(f"generated {n} submission files ({size:.1f} MB) in {made:.2f} s")
-    print(f"graded {len(report.graded)} files, {events:,} events, {len(report.problems)} problem(s) "
+    print(f"graded {graded} files, {events:,} events, {problems} problem(s) "
           f"in {seconds:.2f} s ({n / seconds:,.0f} files/s), reports and chart included")
+    print(f"peak memory of the grading process: {peak_mb:,.0f} MB (after imports: {base_mb:,.0f} MB)")
     return 0
 
 

@@ -147,13 +147,18 @@ def test_folders_fifos_and_links_out_of_the_folder_are_reported(tmp_path):
     outside.write_text(json.dumps(_good("mallory")), encoding="utf-8")
     (folder / "link_out.json").symlink_to(outside)
     (folder / "link_in.json").symlink_to(folder / "good_ben.json")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "eve.json").write_text(json.dumps(_good("eve")), encoding="utf-8")
+    (folder / "more").symlink_to(elsewhere)
     report = grade([folder], KEYS, tmp_path / "out", kit_version=KIT, show_progress=False, now=NOW)
     kinds = {Path(p.file).name: p.kind for p in report.problems}
+    assert kinds["more"] == "outside-folder" and "eve" not in {s.learner for s in report.graded}
     assert kinds["carol.json"] == "not-a-file"
     assert kinds["pipe.json"] == "not-a-file"
     assert kinds["link_out.json"] == "outside-folder"
     assert "mallory" not in {s.learner for s in report.graded}
-    assert report.files == 5
+    assert report.files == 6
 
 
 # --- 2. formula injection ------------------------------------------------------------------------

@@ -140,16 +140,6 @@ def cmd_quiz_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from coursekit.quiz.store import StoreError
-
-    try:
-        return _progress(args)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
-
-def _progress(args: argparse.Namespace) -> int:
     from coursekit.quiz.progress import summary_rows
     from coursekit.quiz.store import ProgressStore
 
@@ -287,7 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("links", help="instructor: JupyterHub (nbgitpuller) and Binder links per module")
     p.add_argument("--hub", required=True, help="the JupyterHub address, e.g. https://hub.example.edu")
-    p.add_argument("--repo", required=True, help="the course repository, e.g. https://github.com/OWNER/REPO")
+    p.add_argument("--repo", required=True,
+                   help="the course repository, e.g. https://github.com/OWNER/REPO (or file:///PATH on the hub)")
     p.add_argument("--branch", help="branch to open (default: the repository's default; Binder: HEAD)")
     p.add_argument("--modules", help="module ids, e.g. 01,04 (default: every available module)")
     p.add_argument("--private-repo", action="store_true",

@@ -45,6 +45,7 @@ import math
 import os
 import re
 import stat
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,7 +128,7 @@ class Outcome:
 
     points: dict[str, float | None]
     flags: list[Problem]
-    answers: list[tuple[tuple[str, str], float | None, bool, str | None]]  # question, score, correct, wrong
+    answers: array  # indices into Keys.entries: 4 bytes per answer
     stale: list[tuple[str, str]]
     misconceptions: list[tuple[tuple[str, str], str]] = field(default_factory=list)  # question, held
     variants: list[list[str]] = field(default_factory=list)  # variants.csv rows (pools and variants)
@@ -159,17 +160,46 @@ class Keys:
                 self.q_digest[(mid, q.id)] = q.digest()
                 key = bank.key(q.id)
                 self.k_digest[(mid, q.id)] = key.digest() if key else None
+        self.graded = {qkey: q.graded for qkey, q in self.questions.items()}
         self._memo: dict[tuple[str, str, Any], Result] = {}
+        # What grading keeps of each distinct answer: (question, score, fully right, wrong-answer label).
+        self.entries: list[tuple[tuple[str, str], float | None, bool, str | None]] = []
+        self._entry_ids: dict[tuple[str, str, Any], int] = {}
+        self._ungraded: dict[tuple[str, str], int] = {}
 
     def check(self, module: str, qid: str, answer: Any) -> Result:
-        """The result of ``answer`` against the current key (memoised)."""
+        """The result of ``answer`` against the current key (memoised for graded questions)."""
+        q = self.questions[(module, qid)]
+        if not self.graded[(module, qid)]:  # reflections: cheap to check, and each text is different
+            return check(q, self.banks[module].key(qid), answer)
         memo_key = (module, qid, _freeze(answer))
         result = self._memo.get(memo_key)
         if result is None:
-            bank = self.banks[module]
-            result = check(self.questions[(module, qid)], bank.key(qid), answer)
+            result = check(q, self.banks[module].key(qid), answer)
             self._memo[memo_key] = result
         return result
+
+    def entry(self, module: str, qid: str, answer: Any) -> int:
+        """The index in :attr:`entries` of what ``answer`` earns (one entry per distinct answer)."""
+        q = self.questions[(module, qid)]
+        if not self.graded[(module, qid)]:
+            idx = self._ungraded.get((module, qid))
+            if idx is None:
+                idx = self._ungraded[(module, qid)] = len(self.entries)
+                self.entries.append(((module, base_id(qid)), None, False, None))
+            return idx
+        memo_key = (module, qid, _freeze(answer))
+        idx = self._entry_ids.get(memo_key)
+        if idx is None:
+            result = self.check(module, qid, answer)
+            row = (module, base_id(qid))  # statistics per bank question: a variant counts for its template
+            if result.score is None:
+                entry = (row, None, False, None)
+            else:
+                entry = (row, result.score, bool(result.correct), None if result.correct else answer_label(q, answer))
+            idx = self._entry_ids[memo_key] = len(self.entries)
+            self.entries.append(entry)
+        return idx
 
 
 def _freeze(value: Any) -> Any:
@@ -270,7 +300,8 @@ def _check_structure(doc: Any) -> tuple[str, list[dict[str, Any]]]:
                 what = ("is not a finite number the kit writes" if type(value) in (int, float)
                         else f"has the wrong type ({type(value).__name__})")
                 raise Rejected("malformed", f"{_where(n, event)}: field '{name}' {what}", learner)
-        if _depth(event["answer"], MAX_DEPTH) > MAX_DEPTH:
+        answer = event["answer"]
+        if isinstance(answer, list | dict) and _depth(answer, MAX_DEPTH) > MAX_DEPTH:
             raise Rejected("malformed", f"{_where(n, event)}: the answer is nested more than {MAX_DEPTH} "
                            "levels deep; no question of the kit takes such an answer", learner)
         if event["mode"] not in ("formative", "assessed"):
@@ -417,8 +448,14 @@ def _collect(inputs: list[str | Path]) -> list[tuple[Path, Problem | None]]:
             for dirpath, dirnames, filenames in os.walk(p):  # does not follow links into folders
                 dirnames.sort()
                 for name in sorted([*dirnames, *filenames]):
+                    entry = Path(dirpath) / name
                     if name.endswith(".json"):
-                        found.append(_entry(Path(dirpath) / name, top))
+                        found.append(_entry(entry, top))
+                    elif name in dirnames and entry.is_symlink() and not entry.resolve().is_relative_to(top):
+                        found.append((entry, Problem(str(entry), "", "outside-folder", "skipped",
+                                                     f"a symbolic link to the folder {entry.resolve()}, outside "
+                                                     f"the submissions folder {top}: not followed; copy the "
+                                                     "files in if they are submissions")))
         elif p.exists() or p.is_symlink():
             found.append((p, None))
         else:
@@ -510,7 +547,7 @@ def _resolve_duplicates(subs: list[Submission]) -> tuple[list[Submission], list[
 
 def assess(sub: Submission, keys: Keys) -> Outcome:
     """Re-check the latest answer to each question of one file against the current key."""
-    outcome = Outcome({m: None for m in keys.banks}, [], [], [])
+    outcome = Outcome({m: None for m in keys.banks}, [], array("i"), [])
     points = outcome.points
     for (mid, qid), e in sorted(sub.latest.items()):
         if (mid, qid) not in keys.questions:
@@ -524,31 +561,31 @@ def assess(sub: Submission, keys: Keys) -> Outcome:
                                          f"{e['question_hash'][:10]}…, now {keys.q_digest[(mid, qid)][:10]}…); "
                                          "ask for a new answer or grade it by hand"))
             continue
-        q, row = keys.questions[(mid, qid)], (mid, base_id(qid))  # statistics per bank question
-        result = keys.check(mid, qid, e["answer"])
         if pooled.is_pooled(keys.banks[mid], qid):
             given, refused = pooled.check_assigned(keys.banks[mid], sub.learner, qid)
-            outcome.variants.append([sub.learner, mid, row[1], qid, given, fmt(None if refused else result.score),
+            score = None if refused else keys.entries[keys.entry(mid, qid, e["answer"])][1]
+            outcome.variants.append([sub.learner, mid, base_id(qid), qid, given, fmt(score),
                                      "no" if refused else "yes"])
             if refused:
                 outcome.flags.append(Problem(str(sub.path), sub.learner, "not-assigned", "answer not graded",
                                              refused))
                 continue
-        if not q.graded or result.score is None:
-            outcome.answers.append((row, None, False, None))
-            continue
-        points[mid] = (points[mid] or 0.0) + result.score
-        wrong = None if result.correct else answer_label(q, e["answer"])
-        outcome.answers.append((row, result.score, bool(result.correct), wrong))
-        if not result.correct:
-            outcome.misconceptions += [(row, m) for m in item_analysis.held(q, keys.banks[mid].key(qid), e["answer"])]
+        idx = keys.entry(mid, qid, e["answer"])
+        outcome.answers.append(idx)
+        row, score, correct, _wrong = keys.entries[idx]  # row: the bank's question (a template for a variant)
+        if score is not None:
+            points[mid] = (points[mid] or 0.0) + score
+            if not correct:
+                outcome.misconceptions += [(row, m) for m in item_analysis.held(
+                    keys.questions[(mid, qid)], keys.banks[mid].key(qid), e["answer"])]
     return outcome
 
 
-def _add_stats(outcome: Outcome, stats: dict[tuple[str, str], QuestionStats]) -> None:
+def _add_stats(outcome: Outcome, keys: Keys, stats: dict[tuple[str, str], QuestionStats]) -> None:
     for qkey in outcome.stale:
         stats[qkey].stale += 1
-    for qkey, score, correct, wrong in outcome.answers:
+    for idx in outcome.answers:
+        qkey, score, correct, wrong = keys.entries[idx]
         st = stats[qkey]
         st.answered += 1
         if score is None:
@@ -630,7 +667,7 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
         outcome = sub.outcome
         assert outcome is not None
         problems += sub.warnings + outcome.flags
-        _add_stats(outcome, stats)
+        _add_stats(outcome, keys, stats)
         points = outcome.points
         rows.append({"learner": sub.learner, "file": str(sub.path), "exported_at": sub.exported_at.isoformat(),
                      "kit_version": sub.kit_version, **{m: fmt(points[m]) for m in modules},

@@ -155,7 +155,8 @@ def analyse(outcomes: list[tuple[str, Any]], keys: Keys) -> ItemAnalysis:
     item: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     totals: dict[tuple[str, str], float] = defaultdict(float)  # (module, learner) -> points
     for learner, outcome in outcomes:
-        for qkey, score, _correct, _wrong in outcome.answers:
+        for idx in outcome.answers:  # indices into keys.entries (grade keeps 4 bytes per answer)
+            qkey, score, _correct, _wrong = keys.entries[idx]
             result.answered[qkey] = result.answered.get(qkey, 0) + 1
             if score is None:
                 continue

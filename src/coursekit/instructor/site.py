@@ -141,8 +141,10 @@ def execute(nb: Any, cwd: Path, *, timeout: int = 600) -> None:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    from coursekit.kernels import kernel_manager_class
+
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
-                            resources={"metadata": {"path": str(cwd)}})
+                            resources={"metadata": {"path": str(cwd)}}, kernel_manager_class=kernel_manager_class())
     try:
         client.execute()
     except CellExecutionError as exc:
@@ -515,6 +517,8 @@ def build_site(out: str | Path, modules: list[str] | None = None, root: str | Pa
     """
     from concurrent.futures import ThreadPoolExecutor
 
+    from coursekit.progressbar import track
+
     root_path = resolve_root(root)
     out_path = guard_out_dir(out, root_path, marker=MARKER)
     course = load_course_at(root_path)
@@ -542,7 +546,8 @@ def build_site(out: str | Path, modules: list[str] | None = None, root: str | Pa
         env = {"COURSEKIT_ROOT": str(root_path), "COURSEKIT_PROGRESS_DB": str(Path(tmp) / "progress.sqlite"),
                "COURSEKIT_LEARNER": "course-site"}
         with _env(**env), ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            results = list(pool.map(one, range(len(chosen))))
+            results = list(track(pool.map(one, range(len(chosen))), "building the site", total=len(chosen),
+                                 enabled=show_progress, unit="module"))
     for i, (m, (page, warnings, failure)) in enumerate(zip(chosen, results, strict=True)):
         report.warnings += warnings
         if page is None:

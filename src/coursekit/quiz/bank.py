@@ -95,8 +95,8 @@ class KeyModel(_Strict):
     @field_validator("feedback", mode="before")
     @classmethod
     def _str_keys(cls, value):
-        if value is not None and not isinstance(value, dict):
-            return value  # not a mapping: pydantic's own check names the field and the expected type
+        if not isinstance(value, dict | None):
+            return value  # pydantic reports that it should be a mapping
         return {str(k).lower() if isinstance(k, bool) else str(k): v for k, v in (value or {}).items()}
 
 
