@@ -15,12 +15,16 @@ OURS = ".coursekit-quiz, .coursekit-summary, .coursekit-figure, .jp-RenderedMark
 
 
 def n_questions(module: str) -> int:
-    """Quiz widgets on the module's page: its bank's questions and the claims of its discernment check."""
+    """What the page draws as quiz widgets: the questions ``quiz.show(module)`` draws (code exercises
+    are answered in code cells) and the claims of the module's real-or-false check."""
     from coursekit.quiz.discern import PHASES, form_items
+    from coursekit.quiz.types import get as get_type
 
-    path = bank_path(module)
     checks = sum(len(form_items(form)) for phase, (form, m) in PHASES.items() if m == module and phase != "delayed")
-    return (len(load_bank(path, keys=False).questions) if path.is_file() else 0) + checks
+    path = bank_path(module)
+    if not path.is_file():
+        return checks
+    return sum(1 for q in load_bank(path, keys=False).questions if get_type(q.type).shown_in_quiz) + checks
 
 
 def assert_course_page_ok(page, module: str, timeout_ms: int = 120_000) -> None:

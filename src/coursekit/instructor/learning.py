@@ -1,6 +1,6 @@
 """What ``coursekit grade`` reports about learning: the class pre/post discernment check and
-the class's calibration. grade.py calls :func:`check_event` and :func:`graded` while it reads a
-file, keeps :func:`learning_events`, and calls :func:`write_reports` at the end.
+the class's calibration. submissions.py calls :func:`check_event` and :func:`graded` while it reads
+a file and keeps a small :class:`Learned` per file; grade.py calls :func:`write_reports` at the end.
 
 Outputs (in grade's output folder):
 
@@ -16,8 +16,10 @@ Outputs (in grade's output folder):
 
 from __future__ import annotations
 
+import functools
 import math
-from collections import defaultdict
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +53,58 @@ def graded(event: dict[str, Any]) -> bool:
     return event.get("kind", "answer") == "answer"
 
 
-def learning_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The events the learning reports need (check answers, answers with a confidence), slimmed."""
-    keep = ("ts", "module", "question_id", "question_hash", "answer", "score", "max_score", "mode",
-            "confidence", "kind")
-    return [{k: e.get(k) for k in keep} | {"kind": e.get("kind", "answer")} for e in events
-            if e.get("kind") == "discernment" or e.get("confidence") is not None]
+@dataclass
+class Learned:
+    """What the learning reports keep of one submission: small, whatever the file's size.
+
+    ``check``: (question id, answer, confidence, time) of each discernment-check answer (at most
+    three forms of ten); ``confidence``: (confidence, right) -> count, for every answer that carried
+    a confidence and could be checked (re-checked against the key, or a check claim).
+    """
+
+    check: list[tuple[str, str, float | None, str]] = field(default_factory=list)
+    confidence: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def from_events(cls, events: list[dict[str, Any]]) -> Learned:
+        out = cls()
+        truth = _truth()
+        for e in events:
+            if e.get("kind") != "discernment" or not isinstance(e.get("answer"), str):
+                continue
+            out.check.append((e["question_id"], e["answer"], e.get("confidence"), e["ts"]))
+            if e.get("confidence") is not None and e["question_id"] in truth:
+                out.confidence[(float(e["confidence"]), e["answer"] == truth[e["question_id"]])] += 1
+        return out
+
+    def note(self, event: dict[str, Any], result) -> None:
+        """A graded question's answer, re-checked by grade: counted when it carries a confidence."""
+        c = event.get("confidence")
+        if c is not None and event.get("kind", "answer") != "discernment" and result.score is not None \
+                and not result.error:
+            self.confidence[(float(c), bool(result.correct))] += 1
+
+    def events(self) -> list[dict[str, Any]]:
+        return [{"kind": "discernment", "question_id": q, "answer": a, "confidence": c, "ts": t}
+                for q, a, c, t in self.check]
+
+    def pairs(self) -> list[tuple[float, bool]]:
+        return [k for k, n in sorted(self.confidence.items()) for _ in range(n)]
+
+
+@functools.cache
+def _truth_cached(root: str) -> dict[str, str]:
+    return {f"dc-{phase}-{i.id}": ("real" if i.real else "false")
+            for i in _items() for phase in ("pre", "post", "delayed")}
+
+
+def _truth() -> dict[str, str]:
+    from coursekit.paths import data_dir
+
+    try:
+        return _truth_cached(str(data_dir()))
+    except (OSError, FileNotFoundError):
+        return {}
 
 
 # --- discernment --------------------------------------------------------------------------------
@@ -81,7 +129,7 @@ def discernment_rows(subs) -> list[dict[str, Any]]:
         return []
     rows = []
     for sub in subs:
-        events = getattr(sub, "learning", [])
+        events = sub.learning.events() if sub.learning else []
         for phase, (form, _module) in PHASES.items():
             mine = form_items(form, items)
             answers, _ = answers_from_events(events, phase, mine)
@@ -158,27 +206,9 @@ def discernment_chart(summary: list[dict[str, Any]], path: Path) -> str:
 # --- calibration ---------------------------------------------------------------------------------
 
 
-def calibration_pairs(subs, keys) -> dict[str, list[tuple[float, bool]]]:
-    """learner -> (confidence, right) for every answer with a confidence that can be checked here."""
-    truth = {f"dc-{phase}-{i.id}": ("real" if i.real else "false")
-             for i in _items() for phase in ("pre", "post", "delayed")}
-    out: dict[str, list[tuple[float, bool]]] = defaultdict(list)
-    for sub in subs:
-        for e in getattr(sub, "learning", []):
-            c = e.get("confidence")
-            if c is None:
-                continue
-            if e["kind"] == "discernment":
-                if e["question_id"] in truth:
-                    out[sub.learner].append((c, e["answer"] == truth[e["question_id"]]))
-                continue
-            qkey = (e["module"], e["question_id"])
-            if qkey not in keys.questions or e["question_hash"] != keys.q_digest[qkey]:
-                continue
-            result = keys.check(*qkey, e["answer"])
-            if result.score is not None and not result.error:
-                out[sub.learner].append((c, bool(result.correct)))
-    return out
+def calibration_pairs(subs) -> dict[str, list[tuple[float, bool]]]:
+    """learner -> (confidence, right) for every answer with a confidence that could be checked."""
+    return {sub.learner: sub.learning.pairs() for sub in subs if sub.learning and sub.learning.confidence}
 
 
 def _cell(value: Any) -> str:
@@ -200,7 +230,7 @@ def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
-def write_reports(subs, keys, out: Path) -> dict[str, Path]:
+def write_reports(subs, out: Path) -> dict[str, Path]:
     """Write the learning reports for the kept submissions; returns their paths."""
     from coursekit.quiz.confidence import summarise
 
@@ -216,7 +246,7 @@ def write_reports(subs, keys, out: Path) -> dict[str, Path]:
     paths["discernment_chart"] = out / "discernment.png"
     alt = discernment_chart(summary, paths["discernment_chart"])
 
-    pairs = calibration_pairs(subs, keys)
+    pairs = calibration_pairs(subs)
     everyone = summarise([p for ps in pairs.values() for p in ps])
     _write_csv(paths["calibration"], ["confidence", "answers", "share_right"],
                [[f"{lv:.0%}", str(n), f"{share:.3f}"] for lv, n, share in everyone.bins]
