@@ -148,3 +148,16 @@ def test_the_student_release_carries_the_check_and_the_review_cells(tmp_path):
         assert any("quiz.calibration(" in c for c in cells), nb.name
     assert any('quiz.discernment("pre")' in c for c in
                ["".join(x["source"]) for x in json.loads((out / "notebooks/00_start_here.ipynb").read_text())["cells"]])
+
+
+def test_review_brings_back_only_questions_a_quiz_widget_can_show():
+    from coursekit.quiz.bank import bank_paths
+    from coursekit.quiz.pools import every_question
+    from coursekit.quiz.types import get as get_type
+
+    shown = spaced.formative_questions()
+    for path in bank_paths():
+        bank = load_bank(path, keys=False)
+        for q in every_question(bank):
+            expected = bank.mode == "formative" and q.graded and get_type(q.type).shown_in_quiz
+            assert ((bank.module, q.id) in shown) == expected, (bank.module, q.id)

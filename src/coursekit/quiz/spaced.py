@@ -126,9 +126,13 @@ def _boosters(events, module, now, questions, taken) -> list[Due]:
 
 
 def formative_questions() -> dict[tuple[str, str], str]:
-    """(module, question) -> digest for every graded question of a formative bank of this course copy."""
+    """(module, question) -> digest for every graded question a quiz widget shows, in the formative
+    banks of this course copy (a question drawn from a pool or as a variant is matched by its own
+    digest, so only the version the learner answered comes back)."""
     from coursekit.errors import DataError
     from coursekit.quiz.bank import bank_paths, load_bank
+    from coursekit.quiz.pools import every_question
+    from coursekit.quiz.types import get as get_type
 
     out = {}
     for path in bank_paths():
@@ -138,8 +142,8 @@ def formative_questions() -> dict[tuple[str, str], str]:
             continue
         if bank.mode != "formative":
             continue
-        for q in bank.questions:
-            if q.graded:
+        for q in every_question(bank):
+            if q.graded and get_type(q.type).shown_in_quiz:  # code exercises are answered in code cells
                 out[(bank.module, q.id)] = q.digest()
     return out
 
