@@ -161,3 +161,11 @@ def test_review_brings_back_only_questions_a_quiz_widget_can_show():
         for q in every_question(bank):
             expected = bank.mode == "formative" and q.graded and get_type(q.type).shown_in_quiz
             assert ((bank.module, q.id) in shown) == expected, (bank.module, q.id)
+
+
+def test_the_delayed_check_is_offered_four_weeks_after_the_post_check():
+    post = [ev("08", "dc-post-b-eu-2020", 1.0, at=T0, kind="discernment")]
+    assert spaced._delayed_note(post, T0 + dt.timedelta(days=27)) == ""
+    assert 'quiz.discernment("delayed")' in spaced._delayed_note(post, T0 + dt.timedelta(days=28))
+    done = post + [ev("08", "dc-delayed-a-ryanair", 1.0, at=T0 + dt.timedelta(days=29), kind="discernment")]
+    assert spaced._delayed_note(done, T0 + dt.timedelta(days=40)) == ""
