@@ -155,22 +155,24 @@ def _texts(fig):
 
 
 def test_plot_has_title_legend_source_line_and_alt_text(timeline):
-    fig = plot_timeline(timeline)
+    kit = plot_timeline(timeline)
+    fig = kit.figure
     try:
         assert fig._suptitle is not None and "Union State" in fig._suptitle.get_text()
         assert fig.legends, "the figure needs a legend"
         labels = {t.get_text() for t in fig.legends[0].get_texts()}
         assert labels == {STYLE[c][2] for c in set(timeline["category"])}
         assert any(t.get_text().startswith("Sources:") for t in fig.texts)
-        assert str(len(timeline)) in fig.coursekit_alt
-        assert "Union State Treaty signed" in fig.coursekit_alt
+        assert str(len(timeline)) in kit.alt
+        assert "Union State Treaty signed" in kit.alt
+        assert set(kit.sources) == {i for ids in timeline["sources"] for i in ids}
         assert len(_texts(fig)) == len(timeline)
     finally:
         plt.close(fig)
 
 
 def test_labels_do_not_overlap(timeline):
-    fig = plot_timeline(timeline)
+    fig = plot_timeline(timeline).figure
     try:
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
@@ -197,11 +199,11 @@ def test_plot_filters_and_draws_on_a_given_axes(timeline):
     fig, ax = plt.subplots(figsize=(12, 4))
     try:
         out = plot_timeline(timeline, categories=["nuclear"], start="2023-01-01", ax=ax)
-        assert out is fig
+        assert out.figure is fig
         assert len(_labels(ax)) == 3
         assert any(t.get_text().startswith("Sources:") for t in ax.texts)
         assert ax.get_legend() is not None and ax.get_title(loc="left")
-        assert fig.coursekit_alt.startswith("Horizontal timeline of 3 events")
+        assert out.alt.startswith("Horizontal timeline of 3 events")
     finally:
         plt.close(fig)
     with pytest.raises(ValueError, match="unknown categories"):
