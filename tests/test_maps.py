@@ -244,3 +244,64 @@ def test_forward_presence_labels_carry_dated_strength_from_2022():
     early = maps.forward_presence_map(2019)
     assert "troops" not in " ".join(t.get_text() for t in early.axes[0].texts)
     plt.close("all")
+
+
+def test_the_okabe_ito_palette_is_typed_in_one_place():
+    from pathlib import Path
+
+    from coursekit.maps import style
+
+    src = Path(style.__file__).resolve().parents[1]
+    hexes = {v.lower() for k, v in style.OKABE_ITO.items() if k != "black"}
+    css = {"quiz_html.py"}  # a web stylesheet in a string, styled like quiz/widget.css: not a chart
+    typed = sorted(str(p.relative_to(src)) for p in src.rglob("*.py") if p.name not in {"style.py", *css}
+                   and any(h in p.read_text(encoding="utf-8").lower() for h in hexes))
+    assert not typed, f"import the colours from coursekit.maps.style instead of typing them: {typed}"
+
+
+def test_colour_countries_fills_each_group_and_the_rest():
+    from coursekit.maps.toolkit import colour_countries, countries
+
+    fig, ax = plt.subplots()
+    world = countries("50m")
+    colour_countries(ax, world, [(["POL", "LTU"], maps.ALLY), (["RUS", "BLR"], maps.RUSSIA_BELARUS)],
+                     skip=["UKR"])
+    layers = [(len(c.get_paths()), matplotlib.colors.to_hex(c.get_facecolor()[0])) for c in ax.collections]
+    rest = len(world) - 5
+    assert layers == [(rest, maps.LAND.lower()), (2, maps.ALLY.lower()), (2, maps.RUSSIA_BELARUS.lower())]
+
+
+def test_maps_draw_the_frames_they_are_given():
+    from coursekit.datasets import load_efp_battlegroups, load_nato_members
+
+    three = load_efp_battlegroups().iloc[:3]
+    fig = maps.forward_presence_map(2024, battlegroups=three)
+    assert "3 battlegroups" in title_of(fig)
+    assert all(f"{host}\nled by" in " ".join(t.get_text() for t in fig.ax.texts) for host in three["host"])
+    founders = load_nato_members().query("accession_date.dt.year == 1949")
+    assert "12 members" in title_of(maps.nato_enlargement_map(2024, members=founders))
+
+
+def test_rendering_a_map_gives_the_pixels_matplotlib_draws():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    kit = maps.suwalki_map()
+    buf = io.BytesIO()
+    kit.figure.savefig(buf, format="png", dpi=110)
+    expected = np.asarray(Image.open(buf).convert("RGB"))
+    got = np.asarray(Image.open(io.BytesIO(render(kit).png)).convert("RGB"))
+    assert got.shape == expected.shape and (got == expected).all()
+
+
+def test_charts_keep_the_ticks_and_limits_matplotlib_chose():
+    from matplotlib.ticker import FixedLocator
+
+    kit = maps.exercise_estimates_chart("Zapad 2021")
+    ax = kit.ax
+    assert isinstance(ax.xaxis.get_major_locator(), FixedLocator)
+    assert ax.get_xlim() == pytest.approx((2000, 700_000))
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[:3] == ["2,000", "5,000", "10,000"]
