@@ -35,7 +35,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest --ignore=tests/browser tests
+	$(BIN)/python -m pytest --ignore=tests/browser --doctest-modules src/coursekit tests
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
 	@echo "Browser tests (JupyterLab in Chromium; skipped with a notice when Chromium is absent):"
 	$(BIN)/python -m pytest -v -rs tests/browser

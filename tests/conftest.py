@@ -10,6 +10,13 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
+def use_course(monkeypatch, root: Path) -> None:
+    """Work in the course at ``root``: the kit finds the course from the working directory first
+    (then COURSEKIT_ROOT), so a test that points at another copy moves into it as a student would."""
+    monkeypatch.setenv("COURSEKIT_ROOT", str(root))
+    monkeypatch.chdir(root)
+
+
 @pytest.fixture
 def course_copy(tmp_path, monkeypatch):
     """A copy of data/ and notebooks/ in tmp_path, with COURSEKIT_ROOT pointing at it."""
@@ -17,5 +24,5 @@ def course_copy(tmp_path, monkeypatch):
     shutil.copytree(REPO / "data", root / "data")
     shutil.copytree(REPO / "notebooks", root / "notebooks",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    monkeypatch.setenv("COURSEKIT_ROOT", str(root))
+    use_course(monkeypatch, root)
     return root

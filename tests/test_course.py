@@ -45,3 +45,30 @@ def test_readme_module_table_matches_manifest():
     assert block.strip() == markdown_table(load_course()).strip(), (
         "README's module table is out of date: replace it with `coursekit list --markdown`"
     )
+
+
+def test_every_kit_error_is_caught_once_by_the_command_line(tmp_path, capsys):
+    """The CLI reports any KitError (data, instructor, site, grading) as one line with its fix."""
+    from coursekit.cli import main
+    from coursekit.errors import DataError, KitError
+    from coursekit.instructor.common import InstructorError
+    from coursekit.instructor.site import SiteError
+
+    for cls in (DataError, InstructorError, SiteError):
+        assert issubclass(cls, KitError)
+    # an instructor error raised deep in `release` reaches the user as "error: ... Fix: ..."
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "keep.txt").write_text("mine")
+    assert main(["release", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Fix:" in err and "Traceback" not in err
+    assert (tmp_path / "out" / "keep.txt").read_text() == "mine"
+
+
+def test_the_essay_address_must_be_a_web_address():
+    def bad(r):
+        r["essay_url"] = "javascript:alert(1)"
+
+    with pytest.raises(DataError) as err:
+        parse_course(_broken(bad), REPO / "data" / "course.yml")
+    assert "top level, field 'essay_url'" in str(err.value)

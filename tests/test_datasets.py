@@ -114,7 +114,7 @@ def broken_copy(tmp_path: Path, name: str, starts: str, old: str, new: str) -> t
 def assert_names(err: pytest.ExceptionInfo, path: Path, line: int, field: str) -> None:
     text = str(err.value)
     assert path.name in text
-    assert f"row {line}," in text
+    assert f"line {line}," in text
     assert f"field '{field}'" in text
     assert "Fix:" in text
 

@@ -1,12 +1,16 @@
 import subprocess
 import sys
+from pathlib import Path
 
 from coursekit import manifest
+from tests.conftest import REPO
 
 
-def run_doctor(root):
-    env = {"COURSEKIT_ROOT": str(root), "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "coursekit.cli", "doctor"], env=env,
+def run_doctor(root, **extra):
+    """``coursekit doctor`` started in the course folder ``root``, as a student would."""
+    env = {"COURSEKIT_ROOT": str(root), "PATH": "/usr/bin:/bin", **extra}
+    env["PYTHONPATH"] = ":".join(filter(None, [extra.get("PYTHONPATH"), str(REPO / "src")]))  # this copy's kit
+    return subprocess.run([sys.executable, "-m", "coursekit.cli", "doctor"], env=env, cwd=root,
                           capture_output=True, text=True)
 
 
@@ -20,6 +24,7 @@ def test_doctor_passes_on_a_good_copy(course_copy):
     result = run_doctor(course_copy)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "widgets extension" in result.stdout and "All checks passed" in result.stdout
+    assert "content review: nothing overdue" in result.stdout
 
 
 def test_doctor_names_a_deleted_file_and_the_fix(course_copy):
@@ -57,3 +62,41 @@ def test_doctor_names_a_missing_notebook(course_copy):
     result = run_doctor(course_copy)
     assert result.returncode != 0
     assert "git checkout -- notebooks/00_start_here.ipynb" in result.stdout
+
+
+def test_doctor_prints_the_course_root_and_why(course_copy):
+    manifest.write(course_copy / "data")
+    line = next(x for x in run_doctor(course_copy).stdout.splitlines() if x.startswith("course root"))
+    assert str(course_copy.resolve()) in line and "working directory" in line
+
+
+def test_doctor_fails_when_the_anywidget_extension_is_disabled(course_copy, tmp_path):
+    """No quiz renders without anywidget's JupyterLab half: doctor must say so and name the fix."""
+    manifest.write(course_copy / "data")
+    config = tmp_path / "jupyter-config"  # an isolated user config: the shared environment is untouched
+    config.mkdir()
+    env = {"JUPYTER_CONFIG_DIR": str(config), "PATH": "/usr/bin:/bin"}
+    jupyter = Path(sys.executable).parent / "jupyter"
+    assert run_doctor(course_copy, **env).returncode == 0
+    subprocess.run([str(jupyter), "labextension", "disable", "--level=user", "anywidget"], env=env,
+                   check=True, capture_output=True)
+    result = run_doctor(course_copy, **env)
+    assert result.returncode != 0
+    line = next(x for x in result.stdout.splitlines() if x.startswith("FAIL anywidget extension"))
+    assert "disabled" in line and "Fix: jupyter labextension enable --level=user anywidget" in line
+    subprocess.run([str(jupyter), "labextension", "enable", "--level=user", "anywidget"], env=env,
+                   check=True, capture_output=True)
+    assert run_doctor(course_copy, **env).returncode == 0
+
+
+def test_doctor_runs_pip_check_and_names_the_fix(course_copy, tmp_path):
+    """A package whose dependency is missing (here a fake one on PYTHONPATH) fails ``pip check``."""
+    manifest.write(course_copy / "data")
+    dist = tmp_path / "site" / "brokenpkg-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: brokenpkg\nVersion: 1.0\n"
+                                   "Requires-Dist: coursekit-missing-dependency>=1\n", encoding="utf-8")
+    result = run_doctor(course_copy, PYTHONPATH=str(tmp_path / "site"))
+    assert result.returncode != 0
+    line = next(x for x in result.stdout.splitlines() if x.startswith("FAIL pip check"))
+    assert "brokenpkg 1.0 requires coursekit-missing-dependency" in line and "Fix: make install" in line

@@ -81,8 +81,8 @@ def broken_copy(tmp_path, line: int, field: str, value: str):
     (9, "lukashenka_pct", "", "not a number"),
     (9, "lukashenka_pct", "180.1", "not a percentage"),
     (9, "verdict", "fell_short", "does not fit observation 'none'"),
-    (4, "observation", "partial", "not an observation status"),
-    (2, "election", "referendum", "not an election type"),
+    (4, "observation", "partial", "not one of the allowed values"),
+    (2, "election", "referendum", "not one of the allowed values"),
     (6, "assessment_source", "odihr-2099-made-up", "unknown source id"),
     (7, "finding", "  ", "is empty"),
 ])
@@ -100,7 +100,7 @@ def test_missing_column_is_reported(tmp_path):
     header = src[0].replace(",verdict", "")
     path = tmp_path / "elections.csv"
     path.write_text("\n".join([header, *src[1:]]) + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match="missing column"):
+    with pytest.raises(DataError, match="column is missing from the header"):
         load_elections(path)
 
 
@@ -108,7 +108,7 @@ def test_duplicate_election_is_reported(tmp_path):
     lines = data_file("elections.csv").read_text(encoding="utf-8").splitlines()
     path = tmp_path / "elections.csv"
     path.write_text("\n".join([*lines, lines[-1]]) + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match="listed twice"):
+    with pytest.raises(DataError, match="already appears on line"):
         load_elections(path)
 
 

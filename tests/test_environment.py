@@ -1,4 +1,4 @@
-"""environment.yml (what Binder builds) declares every runtime dependency of pyproject.toml."""
+"""environment.yml (what Binder builds) installs what CI tests: every pin equals constraints.txt."""
 
 import re
 import tomllib
@@ -8,21 +8,47 @@ import yaml
 from tests.conftest import REPO
 
 # conda-forge names for PyPI packages whose names differ
-CONDA_NAMES = {"matplotlib": "matplotlib-base", "geopandas": "geopandas-base"}
+CONDA_NAMES = {"matplotlib": "matplotlib-base", "geopandas": "geopandas-base", "nbconvert": "nbconvert-core"}
+PYPI_NAMES = {conda: pypi for pypi, conda in CONDA_NAMES.items()}
+NOT_FROM_THE_LOCK = {"python", "pip"}  # the interpreter and installer, not packages pip installs
+
+
+def _lock() -> dict[str, str]:
+    lines = (REPO / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    return {name.lower().replace("_", "-"): version
+            for name, version in (x.split("==") for x in lines if "==" in x and not x.startswith("#"))}
+
+
+def _environment() -> list[str]:
+    env = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
+    assert env["channels"] == ["conda-forge"]
+    return [d for d in env["dependencies"] if isinstance(d, str)]
 
 
 def test_binder_environment_lists_the_runtime_dependencies():
     deps = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     wanted = {CONDA_NAMES.get(n, n) for n in (re.split(r"[<>=!~ ;\[]", d)[0].strip().lower() for d in deps)}
-    env = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
-    listed = {re.split(r"[<>=! ]", d)[0].strip().lower() for d in env["dependencies"] if isinstance(d, str)}
+    listed = {re.split(r"[<>=! ]", d)[0].strip().lower() for d in _environment()}
     assert not wanted - listed, f"environment.yml lacks {sorted(wanted - listed)} (Binder would not install them)"
+    assert "nbconvert" not in listed, "use nbconvert-core: conda-forge's nbconvert also installs pandoc"
 
 
-def test_widget_pins_match_the_lock_file():
-    """The ipywidgets trio is pinned to the same versions for Binder as for pip installs."""
-    lock = dict(line.split("==") for line in (REPO / "constraints.txt").read_text().splitlines()
-                if "==" in line and not line.startswith("#"))
-    env = (REPO / "environment.yml").read_text(encoding="utf-8")
-    for name in ("ipywidgets", "jupyterlab_widgets", "widgetsnbextension", "jupyterlab", "anywidget"):
-        assert f"- {name}={lock[name]}" in env, f"{name} in environment.yml must equal constraints.txt ({lock[name]})"
+def test_every_binder_pin_equals_the_lock_file():
+    lock = _lock()
+    wrong = []
+    for entry in _environment():
+        name, _, version = entry.partition("=")
+        if name in NOT_FROM_THE_LOCK:
+            continue
+        pypi = PYPI_NAMES.get(name, name).lower().replace("_", "-")
+        if pypi not in lock:
+            wrong.append(f"{entry}: {pypi} is not in constraints.txt")
+        elif version != lock[pypi]:
+            wrong.append(f"{entry}: constraints.txt has {pypi}=={lock[pypi]}; write {name}={lock[pypi]}")
+    assert not wrong, "environment.yml must pin what CI tests:\n" + "\n".join(wrong)
+
+
+def test_postbuild_installs_this_kit_without_changing_the_pins():
+    post = REPO / "postBuild"
+    assert post.stat().st_mode & 0o111, "postBuild must be executable (repo2docker runs it directly)"
+    assert "pip install --no-deps -e ." in post.read_text(encoding="utf-8")

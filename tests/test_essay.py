@@ -25,4 +25,4 @@ def test_bad_row_names_line_and_field(tmp_path):
                     "y,4,21 Feb 2019,after,upnorth-2019-sannikov-essay\n", encoding="utf-8")
     with pytest.raises(DataError) as err:
         load_dating(path)
-    assert "row 3, field 'date'" in str(err.value)
+    assert "line 3, field 'date'" in str(err.value)

@@ -18,6 +18,7 @@ from coursekit import geo
 from coursekit.errors import DataError
 from coursekit.paths import data_file
 from coursekit.sources import load_sources, require_ids
+from tests.conftest import use_course
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "build_basemap.py"
@@ -169,7 +170,7 @@ def _copy_root(tmp_path, monkeypatch) -> Path:
     (tmp_path / "data" / "geo").mkdir(parents=True)
     for name in GEO_FILES:
         shutil.copy(data_file(f"geo/{name}"), tmp_path / "data" / "geo" / name)
-    monkeypatch.setenv("COURSEKIT_ROOT", str(tmp_path))
+    use_course(monkeypatch, tmp_path)
     return tmp_path / "data" / "geo"
 
 

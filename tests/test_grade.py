@@ -15,7 +15,7 @@ from coursekit.cli import main
 from coursekit.errors import DataError
 from coursekit.instructor.common import progress
 from coursekit.instructor.grade import grade, load_keys, read_submission
-from tests.conftest import REPO
+from tests.conftest import REPO, use_course
 
 HERE = REPO / "tests" / "data" / "instructor"
 SUBMISSIONS = HERE / "submissions"
@@ -163,7 +163,7 @@ def test_a_corrected_key_regrades_instead_of_calling_it_tampering(tmp_path):
 def test_a_real_export_round_trips(tmp_path, monkeypatch):
     """Answers submitted through the widgets and exported by the store grade as expected."""
     shutil.copytree(HERE / "course", tmp_path / "course")
-    monkeypatch.setenv("COURSEKIT_ROOT", str(tmp_path / "course"))
+    use_course(monkeypatch, tmp_path / "course")
     monkeypatch.setenv("COURSEKIT_LEARNER", "kim")
     from coursekit.quiz.bank import load_bank
     from coursekit.quiz.store import ProgressStore

@@ -34,6 +34,7 @@ def test_every_notebook_is_in_the_manifest():
     assert top_level == listed, "notebooks/ and data/course.yml disagree (status: available)"
 
 
+@pytest.mark.slow
 def test_nbval_collects_every_notebook():
     out = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "--nbval-lax",

@@ -7,7 +7,7 @@ import pytest
 from coursekit.cli import main
 from coursekit.instructor.common import InstructorError
 from coursekit.instructor.links import binder_url, links_table, nbgitpuller_url, repo_folder
-from tests.conftest import REPO
+from tests.conftest import REPO, use_course
 
 HUB = "https://hub.example.edu"
 REPO_URL = "https://github.com/example-org/belarus-course"
@@ -63,7 +63,7 @@ def test_bad_addresses_are_refused_with_a_fix(call):
 
 
 def test_table_lists_each_available_module():
-    table = links_table(HUB, REPO_URL, "main", root=FIXTURE).splitlines()
+    table = links_table(HUB, REPO_URL, "main", root=FIXTURE, private_repo=True).splitlines()  # holds keys/02
     assert table[0] == "| # | Module | JupyterHub | Binder |"
     assert len(table) == 4  # header, rule, modules 01 and 02 (03 is planned)
     assert table[2] == (
@@ -75,8 +75,8 @@ def test_table_lists_each_available_module():
 
 
 def test_cli_links(monkeypatch, capsys):
-    monkeypatch.setenv("COURSEKIT_ROOT", str(FIXTURE))
-    assert main(["links", "--hub", HUB, "--repo", REPO_URL, "--modules", "02"]) == 0
+    use_course(monkeypatch, FIXTURE)
+    assert main(["links", "--hub", HUB, "--repo", REPO_URL, "--modules", "02", "--private-repo"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 3 and out[2].startswith("| 02 | Sample assessed module |")
     assert main(["links", "--hub", "nope", "--repo", REPO_URL]) == 2

@@ -52,7 +52,7 @@ def broken_copy(tmp_path, line, field, value):
     (5, "date", "April 2019", "not an ISO date"),
     (3, "techniques", "impersonation;gaslighting", "not one of the six"),
     (6, "techniques", "emotion;emotion", "listed twice"),
-    (7, "channel_type", "carrier pigeon", "not a channel type"),
+    (7, "channel_type", "carrier pigeon", "not one of the allowed values"),
     (8, "source", "no-such-source", "unknown source id"),
     (9, "narrative", "", "is empty"),
 ])

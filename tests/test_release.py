@@ -12,7 +12,7 @@ from coursekit.cli import main
 from coursekit.errors import DataError
 from coursekit.instructor.common import InstructorError, is_solution
 from coursekit.instructor.release import MARKER, PLACEHOLDER_TAG, release, strip_notebook
-from tests.conftest import REPO
+from tests.conftest import REPO, use_course
 
 FIXTURE = REPO / "tests" / "data" / "instructor" / "course"
 ASSESSED_SECRETS = ("Zebra-quartz", "4271")  # in keys/02.yml only (explanations, feedback, the number)
@@ -188,7 +188,7 @@ def test_a_broken_notebook_is_named(course, tmp_path):
 
 
 def test_cli_release(course, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("COURSEKIT_ROOT", str(course))
+    use_course(monkeypatch, course)
     assert main(["release", "--out", str(tmp_path / "student"), "--modules", "1,2"]) == 0
     printed = capsys.readouterr().out
     assert "01_sample.ipynb: 3 solution cell(s) removed" in printed

@@ -14,16 +14,16 @@ checkable claims -- a dated verdict with sources.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from coursekit.errors import DataError, read_yaml
+from coursekit.errors import DataError
 from coursekit.paths import data_file
 from coursekit.sources import Source, load_sources, require_ids
+from coursekit.validate import check_date, read_yaml
 
 CLAIM_TYPES = ("fact", "attributed", "prediction", "value", "rhetorical")
 VERDICTS = ("holds", "partly", "does_not_hold", "not_checkable", "too_early")
@@ -43,10 +43,9 @@ COMMON_FIELDS = ("id", "paragraph", "role", "type", "claim", "evidence")
 COLUMNS = (
     "id", "paragraph", "role", "type", "claim", "quote", "said_by", "said_on", "horizon",
     "device", "evidence", "sources", "note", "verdict", "verdict_date", "verdict_evidence",
-    "verdict_sources",
+    "verdict_sources", "verdict_reviewed",
 )
 ID_RE = re.compile(r"^c\d{2,3}$")
-ISO_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def essay_text_path() -> Path | None:
@@ -78,18 +77,7 @@ def essay_paragraphs(path: str | Path | None = None) -> list[str] | None:
 
 
 def _check_iso(value: Any, path: Path, row: str, field: str) -> str:
-    text = "" if value is None else str(value)
-    ok = bool(ISO_RE.match(text))
-    if ok:
-        parts = [int(x) for x in text.split("-")] + [1, 1]
-        try:
-            dt.date(parts[0], parts[1], parts[2])
-        except ValueError:
-            ok = False
-    if not ok:
-        raise DataError(path, f"{value!r} is not an ISO date.", row=row, field=field,
-                        fix='write it as "YYYY-MM-DD" (or "YYYY-MM", "YYYY"), in quotes.')
-    return text
+    return check_date(value, path, row=row, field=field, quoted=True).text
 
 
 def _text(entry: dict, key: str, path: Path, row: str, fix: str) -> str:
@@ -118,8 +106,11 @@ def _check_verdict(entry: dict, path: Path, row: str, known: dict[str, Source]) 
                      "say in a sentence what the verdict rests on.")
     sources = require_ids(verdict.get("sources"), path=path, row=row,
                           field="verdict.sources", known=known)
+    from coursekit.review import review_date
+
+    reviewed = review_date(verdict.get("reviewed"), path, row=row, field="verdict.reviewed")
     return {"verdict": value, "verdict_date": date, "verdict_evidence": evidence,
-            "verdict_sources": sources}
+            "verdict_sources": sources, "verdict_reviewed": reviewed.isoformat() if reviewed else None}
 
 
 def _check_quote(quote: Any, para: int, paragraphs: list[str] | None, path: Path,

@@ -40,6 +40,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return doctor.main()
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from coursekit import review
+
+    today = review.review_date(args.today, "coursekit review --today", field=None,
+                               fix="give the day as YYYY-MM-DD, e.g. --today 2027-12-01.")
+    lines, late = review.report(today, show_all=args.all)
+    print("\n".join(lines))
+    return 1 if late else 0
+
+
 def cmd_data_manifest(args: argparse.Namespace) -> int:
     from coursekit import manifest
 
@@ -60,7 +70,7 @@ def cmd_data_manifest(args: argparse.Namespace) -> int:
 def cmd_quiz_validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from coursekit.errors import DataError
+    from coursekit.errors import KitError
     from coursekit.quiz.bank import bank_paths, load_bank
 
     paths: list[Path] = []
@@ -72,7 +82,7 @@ def cmd_quiz_validate(args: argparse.Namespace) -> int:
     for path in paths:
         try:
             bank = load_bank(path, keys=None)
-        except DataError as exc:
+        except KitError as exc:
             failed += 1
             print(f"FAIL {exc}")
             continue
@@ -108,6 +118,16 @@ def cmd_quiz_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
+    from coursekit.quiz.store import StoreError
+
+    try:
+        return _progress(args)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _progress(args: argparse.Namespace) -> int:
     from coursekit.quiz.progress import summary_rows
     from coursekit.quiz.store import ProgressStore
 
@@ -116,9 +136,13 @@ def cmd_progress(args: argparse.Namespace) -> int:
         if not args.out:
             print("error: progress export needs --out FILE.json", file=sys.stderr)
             return 2
-        doc = store.export(args.out, learner=args.learner)
-        print(f"wrote {args.out}: {len(doc['events'])} submissions by {doc['learner']} "
-              f"({doc['schema']})")
+        from coursekit.quiz.progress import export_submission
+
+        result = export_submission(store, args.out, learner=args.learner,
+                                   include_reflections=args.include_reflections)
+        print(result.message())
+        if not args.include_reflections:
+            print("To hand in your reflections too, add --include-reflections.")
         return 0
     rows = summary_rows(store, learner=args.learner)
     print(f"progress of {rows['learner']} in {store.path}")
@@ -132,62 +156,47 @@ def cmd_progress(args: argparse.Namespace) -> int:
     return 0
 
 
-def _instructor(run) -> int:
-    """Run an instructor command; a usage problem prints its fix instead of a traceback."""
-    from coursekit.instructor.common import InstructorError
-
-    try:
-        return run()
-    except InstructorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
-
 def cmd_release(args: argparse.Namespace) -> int:
     from coursekit.instructor.common import parse_module_ids
     from coursekit.instructor.release import release
 
-    def run() -> int:
-        report = release(args.out, modules=parse_module_ids(args.modules))
-        print(report.summary())
-        return 0
-
-    return _instructor(run)
+    report = release(args.out, modules=parse_module_ids(args.modules))
+    print(report.summary())
+    return 0
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from coursekit.instructor.grade import grade
     from coursekit.paths import data_file
 
-    def run() -> int:
-        report = grade(args.submissions, args.key or data_file("quizzes"), args.out,
-                       count_formative=args.count_formative, show_progress=not args.quiet)
-        print(report.summary())
-        print(f"graded in {report.seconds:.2f} s")
-        return 0
-
-    return _instructor(run)
+    report = grade(args.submissions, args.key or data_file("quizzes"), args.out,
+                   count_formative=args.count_formative, show_progress=not args.quiet)
+    print(report.summary())
+    print(f"graded in {report.seconds:.2f} s")
+    return 0
 
 
 def cmd_links(args: argparse.Namespace) -> int:
     from coursekit.instructor.common import parse_module_ids
     from coursekit.instructor.links import links_table
 
-    return _instructor(lambda: print(links_table(args.hub, args.repo, args.branch,
-                                                 parse_module_ids(args.modules))) or 0)
+    table = links_table(args.hub, args.repo, args.branch, parse_module_ids(args.modules),
+                        private_repo=args.private_repo)
+    if args.private_repo:
+        print("note: --private-repo: assessed keys were not looked for; make sure students cannot "
+              "read the repository.", file=sys.stderr)
+    print(table)
+    return 0
 
 
 def cmd_site(args: argparse.Namespace) -> int:
     from coursekit.instructor.common import parse_module_ids
     from coursekit.instructor.site import build_site
 
-    def run() -> int:
-        report = build_site(args.out, parse_module_ids(args.modules), timeout=args.timeout,
-                            hide_solutions=args.hide_solutions, jobs=args.jobs)
-        print(report.summary())
-        return 1 if report.failed else 0
-
-    return _instructor(run)
+    report = build_site(args.out, parse_module_ids(args.modules), timeout=args.timeout,
+                        hide_solutions=args.hide_solutions, jobs=args.jobs, run=not args.no_run)
+    print(report.summary())
+    return 1 if report.failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,6 +215,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("doctor", help="check that this installation is ready to teach from")
     p.set_defaults(func=cmd_doctor)
 
+    p = sub.add_parser("review", help="list verdicts and data files overdue for a review (data/review.yml)")
+    p.add_argument("--today", help="check as of this day, YYYY-MM-DD (default: today)")
+    p.add_argument("--all", action="store_true", help="list every item, not only the overdue ones")
+    p.set_defaults(func=cmd_review)
+
     quiz = sub.add_parser("quiz", help="quiz banks").add_subparsers(dest="quiz_command", metavar="COMMAND")
     p = quiz.add_parser("validate", help="validate quiz banks and their keys (default: all)")
     p.add_argument("paths", nargs="*", help="bank files or folders (default: data/quizzes)")
@@ -217,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("progress", help="your quiz progress per module; 'export' writes a submission")
     p.add_argument("action", nargs="?", choices=["show", "export"], default="show")
     p.add_argument("--out", help="submission file to write (with export)")
+    p.add_argument("--include-reflections", action="store_true",
+                   help="also export your reflections (by default they stay on this computer)")
     p.add_argument("--learner", help="learner name (default: the current user)")
     p.add_argument("--db", help="progress database (default: $COURSEKIT_PROGRESS_DB or ~/.coursekit/)")
     p.set_defaults(func=cmd_progress)
@@ -244,6 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repo", required=True, help="the course repository, e.g. https://github.com/OWNER/REPO")
     p.add_argument("--branch", help="branch to open (default: the repository's default; Binder: HEAD)")
     p.add_argument("--modules", help="module ids, e.g. 01,04 (default: every available module)")
+    p.add_argument("--private-repo", action="store_true",
+                   help="the repository is private: link to it even though it holds assessed keys")
     p.set_defaults(func=cmd_links)
 
     p = sub.add_parser("site", help="instructor: execute every module and render a static HTML site")
@@ -252,12 +270,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default 600)")
     p.add_argument("--hide-solutions", action="store_true", help="leave out cells tagged solution")
     p.add_argument("--jobs", type=int, default=1, help="notebooks executed at once (default 1)")
+    p.add_argument("--no-run", action="store_true",
+                   help="render the notebooks as stored, without running them (a quick preview)")
     p.set_defaults(func=cmd_site)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    from coursekit.errors import DataError
+    from coursekit.errors import KitError
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -266,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.func(args)
-    except DataError as exc:
+    except KitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

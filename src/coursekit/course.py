@@ -11,9 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal
 
-from coursekit.errors import DataError, read_yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from coursekit.errors import DataError
 from coursekit.paths import data_file, notebooks_dir
+from coursekit.validate import pydantic_error, read_yaml
 
 STATUSES = ("available", "planned")
 _ID_RE = re.compile(r"^\d{2}$")
@@ -57,14 +62,54 @@ class Course:
         return tuple(m for m in self.modules if m.available)
 
 
-def _need(entry: dict, key: str, kind: type | tuple, path: Path, where: str, fix: str):
-    if key not in entry or entry[key] is None:
-        raise DataError(path, "is missing.", row=where, field=key, fix=fix)
-    value = entry[key]
-    if not isinstance(value, kind) or isinstance(value, bool):
-        name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise DataError(path, f"{value!r} should be a {name}.", row=where, field=key, fix=fix)
-    return value
+class ModuleModel(BaseModel):
+    """One module of data/course.yml."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    id: str = Field(pattern=r"^\d{2}$")
+    title: str = Field(min_length=1)
+    notebook: str
+    status: Literal[STATUSES]  # type: ignore[valid-type]
+    minutes: int = Field(ge=5, le=600)
+    prerequisites: list[str]
+    objectives: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1, max_length=6)
+    paragraphs: str = "all"
+
+    @model_validator(mode="after")
+    def _notebook_named_after_id(self):
+        if not self.notebook.endswith(".ipynb") or not self.notebook.startswith(self.id + "_"):
+            raise PydanticCustomError(
+                "notebook_name", "{nb!r} should be a .ipynb file whose name starts with '{id}_'",
+                {"nb": self.notebook, "id": self.id})
+        return self
+
+
+class CourseModel(BaseModel):
+    """data/course.yml: the course title, the essay's address and the modules."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1)
+    essay_url: str
+    modules: list[dict]
+
+    @field_validator("essay_url")
+    @classmethod
+    def _web(cls, value: str) -> str:
+        if not value.strip().lower().startswith(("http://", "https://")):
+            raise ValueError(f"{value[:80]!r} is not an http(s) address. "
+                             "Fix: give the essay's web address, starting with https://.")
+        return value
+
+
+_MODULE_FIXES = {
+    "id": 'write the id as a quoted two-digit string, e.g. "04".',
+    "minutes": "give the estimated minutes as a whole number between 5 and 600.",
+    "status": "use one of: " + ", ".join(STATUSES) + ".",
+    "objectives": "list 1–6 objectives as strings, each with an observable verb.",
+    "prerequisites": "list module ids, or [] for none.",
+}
 
 
 def parse_course(raw: object, path: Path) -> Course:
@@ -72,50 +117,37 @@ def parse_course(raw: object, path: Path) -> Course:
     if not isinstance(raw, dict):
         raise DataError(path, "the manifest must be a mapping with 'title' and 'modules'.",
                         fix="see the comments at the top of data/course.yml.")
-    title = _need(raw, "title", str, path, "top level", "give the course a title.")
-    essay_url = _need(raw, "essay_url", str, path, "top level", "give the essay's address.")
-    mods = _need(raw, "modules", list, path, "top level", "list the modules under 'modules:'.")
+    try:
+        top = CourseModel.model_validate(raw)
+    except ValidationError as exc:
+        raise pydantic_error(path, exc, where="top level", doc="the comments at the top of data/course.yml") from None
     modules: list[Module] = []
     seen: set[str] = set()
-    for n, entry in enumerate(mods, start=1):
-        where = f"module {n}"
-        if not isinstance(entry, dict):
-            raise DataError(path, "each module must be a mapping.", row=where)
-        mid = _need(entry, "id", str, path, where, 'write the id as a quoted two-digit string, e.g. "04".')
-        if not _ID_RE.match(mid):
-            raise DataError(path, f"{mid!r} is not a two-digit id.", row=where, field="id",
-                            fix='write the id as a quoted two-digit string, e.g. "04".')
-        where = f"module {mid}"
-        if mid in seen:
-            raise DataError(path, f"id {mid!r} appears twice.", row=where, field="id",
+    for n, entry in enumerate(top.modules, start=1):
+        mid = entry.get("id")
+        where = f"module {mid}" if isinstance(mid, str) and _ID_RE.match(mid) else f"module {n}"
+        try:
+            m = ModuleModel.model_validate(entry)
+        except ValidationError as exc:
+            error = pydantic_error(path, exc, where=where, doc="the comments at the top of data/course.yml")
+            if error.field in _MODULE_FIXES and exc.errors()[0]["type"] != "extra_forbidden":
+                error = DataError(path, error.detail, row=where, field=error.field, fix=_MODULE_FIXES[error.field])
+            elif error.field is None:
+                error = DataError(path, error.detail, row=where, field="notebook",
+                                  fix=f"rename it to {mid}_<name>.ipynb.")
+            raise error from None
+        if m.id in seen:
+            raise DataError(path, f"id {m.id!r} appears twice.", row=where, field="id",
                             fix="give each module its own id.")
-        seen.add(mid)
-        mtitle = _need(entry, "title", str, path, where, "give the module a title.")
-        nb = _need(entry, "notebook", str, path, where, "name the notebook file, e.g. 04_x.ipynb.")
-        if not nb.endswith(".ipynb") or not nb.startswith(mid + "_"):
-            raise DataError(path, f"{nb!r} should be a .ipynb file whose name starts with '{mid}_'.",
-                            row=where, field="notebook", fix=f"rename it to {mid}_<name>.ipynb.")
-        status = _need(entry, "status", str, path, where, "use available or planned.")
-        if status not in STATUSES:
-            raise DataError(path, f"{status!r} is not a status.", row=where, field="status",
-                            fix="use available or planned.")
-        minutes = _need(entry, "minutes", int, path, where, "give the estimated minutes as a whole number.")
-        if not 5 <= minutes <= 600:
-            raise DataError(path, f"{minutes} minutes is out of range.", row=where, field="minutes",
-                            fix="give a time between 5 and 600 minutes.")
-        prereq = _need(entry, "prerequisites", list, path, where, "list module ids, or [] for none.")
-        objectives = _need(entry, "objectives", list, path, where, "list 3–5 learning objectives.")
-        if not 1 <= len(objectives) <= 6 or not all(isinstance(o, str) and o for o in objectives):
-            raise DataError(path, "needs 1–6 non-empty objectives.", row=where, field="objectives",
-                            fix="list the objectives as strings, each with an observable verb.")
-        modules.append(Module(mid, mtitle, nb, status, minutes, tuple(str(p) for p in prereq),
-                              tuple(objectives), str(entry.get("paragraphs", "all"))))
+        seen.add(m.id)
+        modules.append(Module(m.id, m.title, m.notebook, m.status, m.minutes, tuple(m.prerequisites),
+                              tuple(m.objectives), m.paragraphs))
     for m in modules:
         for p in m.prerequisites:
             if p not in seen:
                 raise DataError(path, f"prerequisite {p!r} is not a module id.", row=f"module {m.id}",
                                 field="prerequisites", fix="use ids of modules in this file.")
-    return Course(title, essay_url, tuple(modules))
+    return Course(top.title, top.essay_url, tuple(modules))
 
 
 def load_course(path: str | Path | None = None) -> Course:

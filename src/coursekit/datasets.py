@@ -33,19 +33,15 @@ are lists of strings.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from coursekit.errors import DataError
-from coursekit.paths import data_file
-from coursekit.sources import Source, load_sources, require_ids
+from coursekit.schema import CellError, Col, Schema, read_csv
+from coursekit.sources import Source, load_sources
 
 __all__ = [
     "FILES",
@@ -59,278 +55,20 @@ __all__ = [
 ]
 
 
-class _Bad(Exception):
-    """A cell that does not parse: what is wrong and how to fix it."""
-
-    def __init__(self, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
-
-
-# --- cell parsers --------------------------------------------------------------------------
-# Each takes the cell's text (already stripped) and returns the parsed value or raises _Bad.
-
-_DATE_FORMS = {
-    "day": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "YYYY-MM-DD"),
-    "month": (re.compile(r"^\d{4}-\d{2}$"), "YYYY-MM"),
-    "year": (re.compile(r"^\d{4}$"), "YYYY"),
-}
-
-
-def _date(text: str, precisions: tuple[str, ...]) -> tuple[dt.date, str]:
-    """An ISO 8601 date at one of the allowed precisions, and the precision found."""
-    forms = " or ".join(_DATE_FORMS[p][1] for p in precisions)
-    for precision in precisions:
-        pattern, _ = _DATE_FORMS[precision]
-        if pattern.match(text):
-            parts = [int(p) for p in text.split("-")] + [1, 1]
-            try:
-                return dt.date(parts[0], parts[1], parts[2]), precision
-            except ValueError as exc:
-                raise _Bad(f"{text!r} is not a real date ({exc}).",
-                           f"write a calendar date as {forms}.") from exc
-    raise _Bad(f"{text!r} is not an ISO date in the form {forms}.",
-               f"write the date as {forms}, e.g. 2017-06-19.")
-
-
-def _text(text: str) -> str:
-    if not text:
-        raise _Bad("is empty.", "fill it in.")
-    return text
-
-
-def _iso3(text: str) -> str:
-    if not re.fullmatch(r"[A-Z]{3}", text):
-        raise _Bad(f"{text!r} is not an ISO 3166-1 alpha-3 code.",
-                   "write three capital letters, e.g. LTU.")
-    return text
-
-
-def _number(text: str, low: float, high: float, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise _Bad(f"{text!r} is not a number.",
-                   "write decimal degrees with a point, e.g. 54.69.") from None
-    if not low <= value <= high:
-        raise _Bad(f"{value:g} is outside {low:g}..{high:g}.",
-                   f"give the {what} in decimal degrees; check that lat and lon are not swapped.")
-    return value
-
-
-def _count(text: str) -> int:
-    if not re.fullmatch(r"\d+", text):
-        raise _Bad(f"{text!r} is not a whole number.",
-                   "write digits only, without separators or words (e.g. 12700).")
-    value = int(text)
-    if value <= 0:
-        raise _Bad(f"{value} is not more than 0.", "give a positive count.")
-    return value
-
-
-def _choice(options: tuple[str, ...]) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        if text not in options:
-            raise _Bad(f"{text!r} is not one of the allowed values.",
-                       "use one of: " + ", ".join(repr(o) for o in options) + ".")
-        return text
-
-    return parse
-
-
-def _semilist(text: str) -> list[str]:
-    items = [t.strip() for t in text.split(";")]
-    if any(not t for t in items) and text:
-        raise _Bad(f"{text!r} has an empty item.", "separate names with single semicolons.")
-    return [t for t in items if t]
-
-
-@dataclass(frozen=True)
-class Col:
-    """One column of a file's schema.
-
-    ``kind`` is one of ``text``, ``iso3``, ``lat``, ``lon``, ``count``, ``date``, ``choice``,
-    ``list`` (semicolon list) or ``sources``; ``dates`` are the allowed date precisions and
-    ``options`` the allowed values of a ``choice``. ``empty_ok`` lets a cell be blank.
-    """
-
-    name: str
-    kind: str = "text"
-    empty_ok: bool = False
-    dates: tuple[str, ...] = ("day",)
-    options: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Schema:
-    """A file's columns, its unique key (if any) and row checks across columns."""
-
-    file: str
-    columns: tuple[Col, ...]
-    key: tuple[str, ...] = ()
-    checks: tuple[Callable[[dict[str, Any]], None], ...] = ()
-
-
-def _parse_cell(col: Col, text: str) -> Any:
-    if col.kind == "text":
-        return _text(text)
-    if col.kind == "iso3":
-        return _iso3(text)
-    if col.kind == "lat":
-        return _number(text, -90.0, 90.0, "latitude")
-    if col.kind == "lon":
-        return _number(text, -180.0, 180.0, "longitude")
-    if col.kind == "count":
-        return _count(text)
-    if col.kind == "date":
-        return _date(text, col.dates)
-    if col.kind == "choice":
-        return _choice(col.options)(text)
-    if col.kind == "list":
-        return _semilist(text)
-    raise ValueError(f"unknown column kind {col.kind!r}")  # pragma: no cover - schema bug
-
-
-# --- reading a file ------------------------------------------------------------------------
-
-
-def _resolve(path: str | Path | None, schema: Schema) -> Path:
-    return Path(path) if path is not None else data_file(schema.file)
-
-
-def _read(schema: Schema, path: str | Path | None,
-          sources: dict[str, Source] | None = None) -> pd.DataFrame:
-    """Read and check a CSV file against its schema; return the parsed DataFrame."""
-    p = _resolve(path, schema)
-    if not p.is_file():
-        raise DataError(p, "the file is missing.",
-                        fix=f"restore data/{schema.file} (e.g. `git checkout -- data/{schema.file}`).")
-    known = load_sources() if sources is None else sources
-    with p.open(encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        try:
-            header = [h.strip() for h in next(reader)]
-        except StopIteration:
-            raise DataError(p, "the file is empty.", row=1,
-                            fix="write the header line: " + ",".join(c.name for c in schema.columns)
-                            ) from None
-        except UnicodeDecodeError as exc:
-            raise DataError(p, f"is not UTF-8 text ({exc}).", fix="save the file as UTF-8.") from exc
-        for col in schema.columns:
-            if col.name not in header:
-                raise DataError(p, "the column is missing from the header.", row=1, field=col.name,
-                                fix=f"add '{col.name}' to the header line and a value to every row.")
-        dupes = sorted({h for h in header if header.count(h) > 1})
-        if dupes:
-            raise DataError(p, "the column appears twice in the header.", row=1, field=dupes[0],
-                            fix="keep one column of that name.")
-        records: list[dict[str, Any]] = []
-        lines: list[int] = []
-        seen: dict[tuple[str, ...], int] = {}
-        line = 1
-        try:
-            for cells in reader:
-                line = reader.line_num
-                if not any(c.strip() for c in cells):
-                    continue  # a blank line
-                if len(cells) != len(header):
-                    raise DataError(p, f"has {len(cells)} cells, the header {len(header)}.",
-                                    row=line, fix="quote cells that contain commas and give every "
-                                    "column a value (blank if allowed).")
-                raw = {h: c.strip() for h, c in zip(header, cells, strict=True)}
-                records.append(_parse_row(schema, raw, p, line, known))
-                lines.append(line)
-                if schema.key:
-                    key = tuple(raw[k] for k in schema.key)
-                    if key in seen:
-                        raise DataError(p, f"{' / '.join(key)!r} already appears on line "
-                                        f"{seen[key]}.", row=line, field=schema.key[0],
-                                        fix="keep one row per " + " and ".join(schema.key) + ".")
-                    seen[key] = line
-        except UnicodeDecodeError as exc:
-            raise DataError(p, f"is not UTF-8 text ({exc}).", row=line + 1,
-                            fix="save the file as UTF-8.") from exc
-        except csv.Error as exc:
-            raise DataError(p, f"is not valid CSV ({exc}).", row=reader.line_num,
-                            fix="check the quotes on that line.") from exc
-    if not records:
-        raise DataError(p, "has a header but no rows.", row=2, fix="add the data rows.")
-    return _frame(schema, records, lines, p)
-
-
-def _parse_row(schema: Schema, raw: dict[str, str], path: Path, line: int,
-               known: dict[str, Source]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for col in schema.columns:
-        text = raw[col.name]
-        if col.kind == "sources":
-            out[col.name] = require_ids(text, path=path, row=line, field=col.name, known=known,
-                                        allow_empty=col.empty_ok)
-            continue
-        if not text:
-            if col.empty_ok:
-                out[col.name] = [] if col.kind == "list" else None
-                continue
-            raise DataError(path, "is empty.", row=line, field=col.name,
-                            fix=f"fill in '{col.name}' (see data/README.md).")
-        try:
-            out[col.name] = _parse_cell(col, text)
-        except _Bad as bad:
-            raise DataError(path, bad.message, row=line, field=col.name, fix=bad.fix) from None
-    extra = {k: (v or None) for k, v in raw.items() if k not in out}
-    out.update(extra)
-    for check in schema.checks:
-        try:
-            check(out)
-        except _Bad as bad:
-            field, _, message = bad.message.partition(": ")
-            raise DataError(path, message, row=line, field=field, fix=bad.fix) from None
-    return out
-
-
-def _frame(schema: Schema, records: list[dict[str, Any]], lines: list[int],
-           path: Path) -> pd.DataFrame:
-    """Build the DataFrame: dates to datetime64 (+ precision), counts to Int64."""
-    rows = []
-    for rec in records:
-        row: dict[str, Any] = {}
-        for name, value in rec.items():
-            col = next((c for c in schema.columns if c.name == name), None)
-            if col is not None and col.kind == "date":
-                date, precision = value if value is not None else (None, None)
-                row[name] = date
-                if len(col.dates) > 1:
-                    row[f"{name}_precision"] = precision
-            else:
-                row[name] = value
-        rows.append(row)
-    df = pd.DataFrame(rows, index=pd.Index(lines, name="line"))
-    for col in schema.columns:
-        if col.kind == "date":
-            df[col.name] = pd.to_datetime(df[col.name])
-        elif col.kind == "count":
-            df[col.name] = df[col.name].astype("Int64")
-        elif col.kind in ("lat", "lon"):
-            df[col.name] = df[col.name].astype(float)
-    df.attrs["path"] = str(path)
-    return df
-
-
 # --- row checks across columns -------------------------------------------------------------
 
 
 def _end_not_before_start(row: dict[str, Any]) -> None:
     if row["end"][0] < row["start"][0]:
-        raise _Bad("end: the exercise ends before it starts.", "check 'start' and 'end'.")
+        raise CellError("end: the exercise ends before it starts.", "check 'start' and 'end'.")
 
 
 def _range_ordered(row: dict[str, Any]) -> None:
     if row.get("troops_max") is not None and row["troops_max"] < row["troops"]:
-        raise _Bad("troops_max: is smaller than 'troops'.",
+        raise CellError("troops_max: is smaller than 'troops'.",
                    "give a range as troops (low) and troops_max (high), or leave troops_max blank.")
     if row.get("troops_max") is not None and row.get("qualifier"):
-        raise _Bad("qualifier: a range needs no qualifier.",
+        raise CellError("qualifier: a range needs no qualifier.",
                    "leave 'qualifier' blank when 'troops_max' gives a range.")
 
 
@@ -457,11 +195,11 @@ def load_nato_members(path: str | Path | None = None, *,
     >>> nato.loc[nato.iso3 == "DEU", "accession_date"].dt.year.item()
     1955
     """
-    df = _read(NATO_MEMBERS, path, sources)
+    df = read_csv(NATO_MEMBERS, path, sources)
     order = df["accession_date"].is_monotonic_increasing
     if not order:
         line = int(df.index[(df["accession_date"].diff() < pd.Timedelta(0)).to_numpy()][0])
-        raise DataError(df.attrs["path"], "is earlier than the row above it.", row=line,
+        raise DataError(df.attrs["path"], "is earlier than the row above it.", row=f"line {line}",
                         field="accession_date", fix="keep the rows in order of accession.")
     return df
 
@@ -479,7 +217,7 @@ def load_efp_battlegroups(path: str | Path | None = None, *,
     >>> sorted(bgs["established"].dt.year.value_counts().items())
     [(2017, 4), (2022, 4)]
     """
-    return _read(EFP_BATTLEGROUPS, path, sources)
+    return read_csv(EFP_BATTLEGROUPS, path, sources)
 
 
 def load_efp_strength(path: str | Path | None = None, *,
@@ -494,7 +232,7 @@ def load_efp_strength(path: str | Path | None = None, *,
     >>> int(s.loc[(s.host_iso3 == "LVA") & (s.published == "2022-06-28"), "troops"].item())
     1887
     """
-    return _read(EFP_STRENGTH, path, sources)
+    return read_csv(EFP_STRENGTH, path, sources)
 
 
 def load_military_sites(path: str | Path | None = None, *,
@@ -503,7 +241,7 @@ def load_military_sites(path: str | Path | None = None, *,
     ``lon``, ``geonames_id``, ``country_iso3``, ``since`` (+ ``since_precision``),
     ``agreement``, ``status``, ``source``, ``location_note``.
     """
-    return _read(MILITARY_SITES, path, sources)
+    return read_csv(MILITARY_SITES, path, sources)
 
 
 def load_exercises(path: str | Path | None = None, *,
@@ -519,7 +257,7 @@ def load_exercises(path: str | Path | None = None, *,
     >>> int(ex.groupby("name")["estimate_kind"].nunique().loc["Zapad 2017"])
     4
     """
-    return _read(EXERCISES, path, sources)
+    return read_csv(EXERCISES, path, sources)
 
 
 def load_places(path: str | Path | None = None, *,
@@ -531,7 +269,7 @@ def load_places(path: str | Path | None = None, *,
     >>> places.set_index("name").loc["Vilnius", "country_iso3"]
     'LTU'
     """
-    return _read(PLACES, path, sources)
+    return read_csv(PLACES, path, sources)
 
 
 FILES: dict[str, Callable[..., pd.DataFrame]] = {
@@ -550,10 +288,10 @@ FILES: dict[str, Callable[..., pd.DataFrame]] = {
 _ISO3_COLUMNS = ("country_iso3", "host_iso3", "iso3")
 
 
-def _row_label(index: object) -> int | str:
-    """The row's index as a line number when it is one, else as text."""
+def _row_label(index: object) -> str:
+    """The row's index as "line N" when it is a line number, else as text."""
     try:
-        return int(index)  # type: ignore[call-overload]
+        return f"line {int(index)}"  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return str(index)
 
@@ -645,7 +383,7 @@ def load_exercise_grounds(path: str | Path | None = None, *,
     ['Borisovsky training ground']
     """
     known = load_sources() if sources is None else sources
-    df = _read(EXERCISE_GROUNDS, path, known)
+    df = read_csv(EXERCISE_GROUNDS, path, known)
     exercises = load_exercises(sources=known)
     _check_exercise_names(df, list(dict.fromkeys(exercises["name"])),
                           f"data/{Path(exercises.attrs['path']).name}")
@@ -684,7 +422,7 @@ def load_suwalki_published(path: str | Path | None = None, *,
     >>> published.loc[published.measure == "border", "who"].iloc[0]
     'Polish Border Guard'
     """
-    return _read(SUWALKI_PUBLISHED, path, sources)
+    return read_csv(SUWALKI_PUBLISHED, path, sources)
 
 
 FILES[SUWALKI_PUBLISHED.file] = load_suwalki_published

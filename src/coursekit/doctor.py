@@ -13,6 +13,7 @@ from importlib import metadata
 
 REINSTALL = "make install   (or: .venv/bin/pip install -c constraints.txt -e '.[test]')"
 WIDGET_EXT = "@jupyter-widgets/jupyterlab-manager"
+ANYWIDGET_EXT = "anywidget"
 
 
 @dataclass(frozen=True)
@@ -61,20 +62,59 @@ def check_packages() -> list[Check]:
     return rows
 
 
-def _labextension_dirs():
+def check_root() -> list[Check]:
+    """Which course the kit reads, and why (the working directory comes first)."""
+    from coursekit import paths
+
+    try:
+        where, why = paths.locate()
+    except FileNotFoundError as exc:
+        return [Check("course root", False, str(exc),
+                      "cd into the course folder, or set COURSEKIT_ROOT to it")]
+    return [Check("course root", True, f"{where} ({why})")]
+
+
+def check_pip() -> list[Check]:
+    """``pip check``: no installed package lacks a dependency or has one at a wrong version."""
+    import subprocess
+
+    try:
+        result = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True,
+                                timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return [Check("pip check", False, f"could not run pip check: {exc}", REINSTALL)]
+    if result.returncode == 0:
+        return [Check("pip check", True, "no broken requirements")]
+    text = (result.stdout + result.stderr).strip()
+    if "No module named pip" in text:
+        return [Check("pip check", False, "pip is not installed in this Python",
+                      f"{sys.executable} -m ensurepip, then: make install")]
+    lines = [x.strip() for x in text.splitlines() if x.strip()]
+    shown = "; ".join(lines[:5]) + (f"; and {len(lines) - 5} more" if len(lines) > 5 else "")
+    return [Check("pip check", False, shown,
+                  "make install   (reinstalls every package at the version pinned in constraints.txt)")]
+
+
+def _labextension_dirs(name: str = WIDGET_EXT):
     from pathlib import Path
 
     from jupyter_core.paths import jupyter_path
 
-    return [Path(p) / WIDGET_EXT for p in jupyter_path("labextensions")]
+    return [Path(p) / name for p in jupyter_path("labextensions")]
 
 
-def _disabled_extensions() -> set[str]:
+def _is_disabled(name: str, disabled: set[str]) -> bool:
+    """An extension is off if it, or one of its plugins (``name:plugin``), is disabled."""
+    return any(d == name or d.startswith(name + ":") for d in disabled)
+
+
+def _disabled_by_file() -> dict:
+    """Each JupyterLab page_config.json that disables extensions, with the names it disables."""
     from pathlib import Path
 
     from jupyter_core.paths import jupyter_config_path
 
-    disabled: set[str] = set()
+    found: dict = {}
     for base in jupyter_config_path():
         cfg = Path(base) / "labconfig" / "page_config.json"
         if cfg.is_file():
@@ -84,8 +124,34 @@ def _disabled_extensions() -> set[str]:
                 continue
             value = data.get("disabledExtensions") or {}
             items = value.items() if isinstance(value, dict) else ((k, True) for k in value)
-            disabled |= {k for k, v in items if v}
-    return disabled
+            names = {k for k, v in items if v}
+            if names:
+                found[cfg] = names
+    return found
+
+
+def _disabled_extensions() -> set[str]:
+    return set().union(*_disabled_by_file().values())
+
+
+def _enable_command(name: str) -> str:
+    """The command that re-enables ``name`` at the level (user, sys-prefix, system) that disabled it."""
+    from pathlib import Path
+
+    from jupyter_core.paths import jupyter_config_dir
+
+    level = "system"
+    for cfg, names in _disabled_by_file().items():
+        if not _is_disabled(name, names):
+            continue
+        where = cfg.resolve()
+        if where.is_relative_to(Path(jupyter_config_dir()).resolve()):
+            level = "user"
+        elif where.is_relative_to(Path(sys.prefix).resolve()):
+            level = "sys_prefix"
+        return (f"jupyter labextension enable --level={level} {name}   (disabled in {cfg}; use the kit's "
+                f"jupyter, e.g. .venv/bin/jupyter), then reload JupyterLab")
+    return f"jupyter labextension enable {name}"
 
 
 def check_widgets() -> list[Check]:
@@ -106,12 +172,34 @@ def check_widgets() -> list[Check]:
     found = [d for d in _labextension_dirs() if (d / "package.json").is_file()]
     if not found:
         return [Check("widgets extension", False, f"{WIDGET_EXT} is not installed for JupyterLab", fix)]
-    if WIDGET_EXT in _disabled_extensions():
+    if _is_disabled(WIDGET_EXT, _disabled_extensions()):
         return [Check("widgets extension", False, f"{WIDGET_EXT} is disabled in JupyterLab",
-                      f".venv/bin/jupyter labextension enable {WIDGET_EXT}")]
+                      _enable_command(WIDGET_EXT))]
     ext_version = json.loads((found[0] / "package.json").read_text(encoding="utf-8")).get("version")
     return [Check("widgets extension", True,
                   f"ipywidgets {ipyw}, jupyterlab_widgets {jlw}, {WIDGET_EXT} {ext_version}")]
+
+
+def check_anywidget() -> list[Check]:
+    """The quizzes are anywidgets: its JupyterLab extension must be installed, enabled and match."""
+    fix = "make install   (reinstalls anywidget with its JupyterLab extension)"
+    try:
+        version = metadata.version("anywidget")
+    except metadata.PackageNotFoundError:
+        return [Check("anywidget extension", False, "anywidget is not installed", fix)]
+    found = [d for d in _labextension_dirs(ANYWIDGET_EXT) if (d / "package.json").is_file()]
+    if not found:
+        return [Check("anywidget extension", False,
+                      f"the {ANYWIDGET_EXT} JupyterLab extension is not installed: no quiz can render", fix)]
+    if _is_disabled(ANYWIDGET_EXT, _disabled_extensions()):
+        return [Check("anywidget extension", False,
+                      f"the {ANYWIDGET_EXT} JupyterLab extension is disabled: no quiz can render",
+                      _enable_command(ANYWIDGET_EXT))]
+    ext_version = json.loads((found[0] / "package.json").read_text(encoding="utf-8")).get("version")
+    if ext_version != version:
+        return [Check("anywidget extension", False,
+                      f"JupyterLab extension {ext_version} does not match the anywidget package {version}", fix)]
+    return [Check("anywidget extension", True, f"anywidget {version}, JupyterLab extension enabled ({found[0]})")]
 
 
 def check_data() -> tuple[list[Check], list]:
@@ -154,17 +242,37 @@ def run() -> tuple[list[Check], list[str]]:
     rows: list[Check] = []
     failures: list[str] = []
     rows += check_python()
+    root_rows = check_root()
+    rows += root_rows
     rows += check_packages()
+    rows += check_pip()
     rows += check_widgets()
-    data_rows, problems = check_data()
-    rows += data_rows
-    rows += check_notebooks()
+    rows += check_anywidget()
+    problems: list = []
+    if all(r.ok for r in root_rows):  # without a course folder there is no data to check
+        data_rows, problems = check_data()
+        rows += data_rows
+        rows += check_notebooks()
     for r in rows:
         if not r.ok and r.fix:
             failures.append(f"FAIL {r.name}: {r.detail}. Fix: {r.fix}")
     for p in problems:
         failures.append(f"FAIL {p.what}. Fix: {p.fix}")
     return rows, failures
+
+
+def review_note() -> str:
+    """One line on the content's review clock (a note: it does not fail the doctor)."""
+    from coursekit import review
+    from coursekit.errors import KitError
+
+    try:
+        late = len(review.overdue())
+    except KitError as exc:
+        return f"content review: cannot read the review dates ({exc})"
+    if late:
+        return f"content review: {late} item(s) overdue; run `coursekit review` for the list"
+    return "content review: nothing overdue (`coursekit review`)"
 
 
 def main() -> int:
@@ -174,6 +282,7 @@ def main() -> int:
     print(f"{'-' * width}  ------  {'-' * 40}")
     for r in rows:
         print(f"{r.name.ljust(width)}  {'ok' if r.ok else 'FAIL':6}  {r.detail}")
+    print(f"\n{review_note()}")
     if failures:
         print()
         for line in failures:

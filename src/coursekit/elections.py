@@ -14,17 +14,15 @@ itself, proof of a particular "true" result.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from coursekit.errors import DataError, csv_rows
 from coursekit.figures import KitFigure
 from coursekit.maps.style import BLUE, GREY, SKY_BLUE, VERMILION
-from coursekit.paths import data_file
-from coursekit.sources import load_sources, require_ids
+from coursekit.schema import CellError, Col, Schema, read_csv
+from coursekit.sources import load_sources
 
 COLUMNS = ("date", "election", "official_result", "lukashenka_pct", "observation", "verdict",
            "finding", "result_source", "assessment_source", "note")
@@ -57,94 +55,60 @@ SOURCE_LINE = ("Sources: data/elections.csv (official results as announced by Be
                "Commission; ODIHR statements); each row carries its own source ids.")
 
 
-def _fail(path: Path, row: str, field: str, message: str, fix: str) -> DataError:
-    return DataError(path, message, row=row, field=field, fix=fix)
-
-
-def _parse_row(raw: dict[str, Any], path: Path, row: str, known: dict) -> dict[str, Any]:
-    """Validate one CSV row and return it with parsed types."""
-    for key in ("date", "election", "official_result", "observation", "verdict", "finding",
-                "result_source", "assessment_source"):
-        if not (raw.get(key) or "").strip():
-            raise _fail(path, row, key, "is empty.", f"fill in '{key}' (see data/README.md).")
-    text = {k: " ".join((raw.get(k) or "").split()) for k in COLUMNS}
-    try:
-        date = dt.date.fromisoformat(text["date"])
-    except ValueError:
-        raise _fail(path, row, "date", f"{text['date']!r} is not an ISO date.",
-                    "write the election day as YYYY-MM-DD.") from None
-    if text["election"] not in ELECTIONS:
-        raise _fail(path, row, "election", f"{text['election']!r} is not an election type.",
-                    "use one of: " + ", ".join(ELECTIONS) + ".")
-    pct = _parse_pct(text, path, row)
-    if text["observation"] not in OBSERVATIONS:
-        raise _fail(path, row, "observation", f"{text['observation']!r} is not an observation status.",
-                    "use one of: " + ", ".join(OBSERVATIONS) + ".")
-    if text["verdict"] not in VERDICTS:
-        raise _fail(path, row, "verdict", f"{text['verdict']!r} is not a verdict.",
-                    "use one of: " + ", ".join(VERDICTS) + ".")
-    allowed = ALLOWED[text["observation"]]
-    if text["verdict"] not in allowed:
-        raise _fail(path, row, "verdict",
-                    f"{text['verdict']!r} does not fit observation {text['observation']!r}.",
-                    "use " + " or ".join(allowed) + " for this observation status.")
-    return {
-        "date": text["date"],
-        "when": pd.Timestamp(date),
-        "year": date.year,
-        "election": text["election"],
-        "official_result": text["official_result"],
-        "lukashenka_pct": pct,
-        "observation": text["observation"],
-        "verdict": text["verdict"],
-        "finding": text["finding"],
-        "result_source": require_ids(text["result_source"], path=path, row=row,
-                                     field="result_source", known=known),
-        "assessment_source": require_ids(text["assessment_source"], path=path, row=row,
-                                         field="assessment_source", known=known),
-        "note": text["note"] or None,
-    }
-
-
-def _parse_pct(text: dict[str, str], path: Path, row: str) -> float | None:
+def _share(row: dict[str, Any]) -> None:
     """Lukashenka's official share: required for presidential elections, empty otherwise."""
-    value = text["lukashenka_pct"]
-    if text["election"] == "parliamentary":
+    value = row["lukashenka_pct"]
+    if row["election"] == "parliamentary":
         if value:
-            raise _fail(path, row, "lukashenka_pct", "a parliamentary election has no presidential share.",
-                        "leave lukashenka_pct empty for parliamentary elections.")
-        return None
+            raise CellError("lukashenka_pct: a parliamentary election has no presidential share.",
+                            "leave lukashenka_pct empty for parliamentary elections.")
+        return
     try:
-        pct = float(value)
+        pct = float(value or "")
     except ValueError:
-        raise _fail(path, row, "lukashenka_pct", f"{value!r} is not a number.",
-                    "give the official share in per cent, e.g. 80.10 (empty only for parliamentary rows).") from None
+        raise CellError(f"lukashenka_pct: {value!r} is not a number.",
+                        "give the official share in per cent, e.g. 80.10 (empty only in parliamentary rows).") from None
     if not 0 <= pct <= 100:
-        raise _fail(path, row, "lukashenka_pct", f"{pct} is not a percentage.",
-                    "give a share between 0 and 100.")
-    return pct
+        raise CellError(f"lukashenka_pct: {pct} is not a percentage.", "give a share between 0 and 100.")
+    row["lukashenka_pct"] = pct
+
+
+def _verdict_fits(row: dict[str, Any]) -> None:
+    allowed = ALLOWED[row["observation"]]
+    if row["verdict"] not in allowed:
+        raise CellError(f"verdict: {row['verdict']!r} does not fit observation {row['observation']!r}.",
+                        "use " + " or ".join(allowed) + " for this observation status.")
+
+
+SCHEMA = Schema("elections.csv", (
+    Col("date", "date", dates=("day",)),
+    Col("election", "choice", options=ELECTIONS),
+    Col("official_result"),
+    Col("lukashenka_pct", empty_ok=True),
+    Col("observation", "choice", options=OBSERVATIONS),
+    Col("verdict", "choice", options=VERDICTS),
+    Col("finding"),
+    Col("result_source", "sources"),
+    Col("assessment_source", "sources"),
+    Col("note", empty_ok=True),
+), key=("date", "election"), checks=(_share, _verdict_fits))
 
 
 def load_elections(path: str | Path | None = None, *,
                    sources_path: str | Path | None = None) -> pd.DataFrame:
-    """All rows of ``data/elections.csv`` as a DataFrame sorted by date (validated).
+    """All rows of ``data/elections.csv`` as a DataFrame sorted by date (validated against :data:`SCHEMA`).
 
     Columns: the file's columns (``result_source`` and ``assessment_source`` as lists of ids,
     ``lukashenka_pct`` a float or None) plus ``when`` (Timestamp) and ``year``.
     """
-    p = Path(path) if path else data_file("elections.csv")
-    known = load_sources(sources_path)
-    rows: list[dict[str, Any]] = []
-    seen: set[tuple[str, str]] = set()
-    for line, raw in csv_rows(p, COLUMNS, empty="elections"):
-        rec = _parse_row(raw, p, line, known)
-        key = (rec["date"], rec["election"])
-        if key in seen:
-            raise _fail(p, line, "date", f"the {rec['election']} election of {rec['date']} "
-                        "is listed twice.", "keep one row per election.")
-        seen.add(key)
-        rows.append(rec)
-    return pd.DataFrame(rows).sort_values("when", kind="stable").reset_index(drop=True)
+    df = read_csv(SCHEMA, path, load_sources(sources_path))
+    df = df.assign(when=df["date"], year=df["date"].dt.year, date=df["date"].dt.strftime("%Y-%m-%d"))
+    for col in ("official_result", "finding", "note"):
+        df[col] = df[col].map(lambda v: " ".join(v.split()) if isinstance(v, str) else v)
+    df["lukashenka_pct"] = df["lukashenka_pct"].astype(object).where(df["lukashenka_pct"].notna(), None)
+    columns = ["date", "when", "year", "election", "official_result", "lukashenka_pct", "observation", "verdict",
+               "finding", "result_source", "assessment_source", "note"]
+    return df[columns].sort_values("when", kind="stable").reset_index(drop=True)
 
 
 def evidence_table(df: pd.DataFrame, election: str | None = None) -> pd.DataFrame:

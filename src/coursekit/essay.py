@@ -16,9 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursekit.errors import DataError, csv_rows
-from coursekit.paths import data_file
-from coursekit.sources import require_ids
+from coursekit.schema import CellError, Col, Schema, read_csv
 
 URL = "https://upnorth.eu/the-independence-of-belarus-is-a-matter-of-international-security/"
 SOURCE_ID = "upnorth-2019-sannikov-essay"
@@ -41,30 +39,30 @@ class Clue:
     source: tuple[str, ...]
 
 
+def _paragraph(row: dict) -> None:
+    try:
+        para = int(row["paragraph"])
+    except ValueError:
+        para = 0
+    if not 1 <= para <= PARAGRAPHS:
+        raise CellError(f"paragraph: {row['paragraph']!r} is not a paragraph number.", f"use 1–{PARAGRAPHS}.")
+    row["paragraph"] = para
+
+
+SCHEMA = Schema("essay_dating.csv", (
+    Col("evidence"),
+    Col("paragraph"),
+    Col("date", "date"),
+    Col("bound", "choice", options=BOUNDS),
+    Col("source", "sources"),
+), checks=(_paragraph,))
+
+
 def load_dating(path: str | Path | None = None) -> list[Clue]:
-    """Load and validate ``data/essay_dating.csv``."""
-    p = Path(path) if path else data_file("essay_dating.csv")
-    clues = []
-    for where, row in csv_rows(p, COLUMNS, empty="clues"):
-        line = int(where.split()[1])
-        try:
-            date = dt.date.fromisoformat(row["date"])
-        except ValueError:
-            raise DataError(p, f"{row['date']!r} is not an ISO date.", row=line, field="date",
-                            fix="write the date as YYYY-MM-DD.") from None
-        if row["bound"] not in BOUNDS:
-            raise DataError(p, f"{row['bound']!r} is not a bound.", row=line, field="bound",
-                            fix="use 'after' (the essay knows of it) or 'before' (it does not).")
-        try:
-            para = int(row["paragraph"])
-        except ValueError:
-            para = 0
-        if not 1 <= para <= PARAGRAPHS:
-            raise DataError(p, f"{row['paragraph']!r} is not a paragraph number.", row=line,
-                            field="paragraph", fix=f"use 1–{PARAGRAPHS}.")
-        ids = require_ids(row["source"], path=p, row=line)
-        clues.append(Clue(row["evidence"].strip(), para, date, row["bound"], tuple(ids)))
-    return clues
+    """Load and validate ``data/essay_dating.csv`` (against :data:`SCHEMA`)."""
+    df = read_csv(SCHEMA, path)
+    return [Clue(r.evidence, int(r.paragraph), r.date.date(), r.bound, tuple(r.source))
+            for r in df.itertuples()]
 
 
 def dating_window(clues: list[Clue]) -> tuple[dt.date | None, dt.date | None]:

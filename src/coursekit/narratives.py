@@ -20,12 +20,12 @@ from typing import Any
 
 import pandas as pd
 
-from coursekit.errors import DataError, csv_rows
 from coursekit.figures import KitFigure
 from coursekit.maps.style import BLUE, GREEN, OKABE_ITO, ORANGE, PURPLE, VERMILION
-from coursekit.paths import data_file
-from coursekit.sources import load_sources, require_ids
-from coursekit.timeline import filled_and_dated
+from coursekit.schema import CellError, Col, Schema, read_csv
+from coursekit.sources import load_sources
+from coursekit.timeline import dated_frame
+from coursekit.validate import PRECISIONS
 
 #: The six techniques, in the order the game teaches them, with a one-line gloss (our words).
 TECHNIQUES: dict[str, str] = {
@@ -61,49 +61,41 @@ def split_techniques(value: str) -> list[str]:
     return [t.strip().lower() for t in str(value).split(";") if t.strip()]
 
 
-def _parse_row(raw: dict[str, Any], path: Path, row: str, known: dict) -> dict[str, Any]:
-    date, parsed = filled_and_dated(raw, REQUIRED, path, row)
-    channel = raw["channel_type"].strip()
-    if channel not in CHANNELS:
-        raise DataError(path, f"{channel!r} is not a channel type.", row=row, field="channel_type",
-                        fix="use one of: " + ", ".join(CHANNELS) + ".")
-    techniques = split_techniques(raw["techniques"])
+def _techniques_known(row: dict[str, Any]) -> None:
+    techniques = split_techniques(";".join(row["techniques"]))
     for tech in techniques:
         if tech not in TECHNIQUES:
-            raise DataError(path, f"{tech!r} is not one of the six techniques.", row=row,
-                            field="techniques",
-                            fix="use a semicolon list of: " + ", ".join(TECHNIQUES) + ".")
+            raise CellError(f"techniques: {tech!r} is not one of the six techniques.",
+                            "use a semicolon list of: " + ", ".join(TECHNIQUES) + ".")
     if len(set(techniques)) != len(techniques):
-        raise DataError(path, "a technique is listed twice.", row=row, field="techniques",
-                        fix="list each technique once.")
-    ids = require_ids(raw["source"], path=path, row=row, field="source", known=known)
-    return {
-        "date": date,
-        "when": pd.Timestamp(parsed[0]),
-        "precision": parsed[1],
-        "narrative": " ".join(raw["narrative"].split()),
-        "channel_type": channel,
-        "techniques": techniques,
-        "target": " ".join(raw["target"].split()),
-        "actor": " ".join(raw["actor"].split()),
-        "sources": ids,
-        "note": " ".join((raw.get("note") or "").split()) or None,
-    }
+        raise CellError("techniques: a technique is listed twice.", "list each technique once.")
+    row["techniques"] = techniques
+
+
+SCHEMA = Schema("narratives.csv", (
+    Col("date", "date", dates=PRECISIONS, span=True),
+    Col("narrative"),
+    Col("channel_type", "choice", options=CHANNELS),
+    Col("techniques", "list"),
+    Col("target"),
+    Col("actor"),
+    Col("source", "sources"),
+    Col("note", empty_ok=True),
+), checks=(_techniques_known,))
 
 
 def load_narratives(path: str | Path | None = None, *,
                     sources_path: str | Path | None = None) -> pd.DataFrame:
-    """The documented narratives as a DataFrame sorted by date (validated).
+    """The documented narratives as a DataFrame sorted by date (validated against :data:`SCHEMA`).
 
-    Columns: ``date`` (as in the file), ``when`` (a Timestamp; a month is placed on its 15th, a
-    year on 1 July), ``precision``, ``narrative``, ``channel_type``, ``techniques`` (a list),
-    ``target``, ``actor``, ``sources`` (a list of ids) and ``note``.
+    Columns: ``date`` (ISO text at its precision), ``when`` and ``when_end`` (Timestamps: the first
+    and last day of the period a partial date stands for; see :mod:`coursekit.validate`),
+    ``precision``, ``narrative``, ``channel_type``, ``techniques`` (a list), ``target``, ``actor``,
+    ``sources`` (a list of ids) and ``note``.
     """
-    p = Path(path) if path else data_file("narratives.csv")
-    known = load_sources(sources_path)
-    rows = [_parse_row(raw, p, line, known) for line, raw in csv_rows(p, REQUIRED, header=COLUMNS, empty="narratives")]
-    df = pd.DataFrame(rows)
-    return df.sort_values("when", kind="stable").reset_index(drop=True)
+    df = dated_frame(read_csv(SCHEMA, path, load_sources(sources_path)))
+    return df[["date", "when", "when_end", "precision", "narrative", "channel_type", "techniques", "target",
+               "actor", "sources", "note"]]
 
 
 def technique_counts(df: pd.DataFrame) -> pd.Series:

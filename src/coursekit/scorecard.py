@@ -24,11 +24,12 @@ from typing import Any
 
 import pandas as pd
 
-from coursekit.errors import DataError, read_yaml
+from coursekit.errors import DataError
 from coursekit.figures import KitFigure
 from coursekit.maps.style import GREEN, GREY, ORANGE, VERMILION
 from coursekit.paths import data_file
 from coursekit.sources import Source, load_sources, require_ids
+from coursekit.validate import check_date, read_yaml
 
 VERDICTS = ("happened", "partly", "did not", "too early")
 #: claims.yml verdicts -> scorecard verdicts. ``not_checkable`` has no counterpart: such
@@ -40,9 +41,8 @@ ESSAY_YEAR = 2019
 #: For a Brier score: what each verdict counts as (too early is left out).
 OUTCOME = {"happened": 1.0, "partly": 0.5, "did not": 0.0}
 COLUMNS = ("id", "origin", "paragraph", "who", "expectation", "horizon", "verdict",
-           "verdict_date", "evidence", "sources", "based_on", "note")
+           "verdict_date", "reviewed", "evidence", "sources", "based_on", "note")
 ID_RE = re.compile(r"^s\d{2}$")
-ISO_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 #: Okabe-Ito colours with hatches, so the chart does not rely on colour alone.
 STYLE = {
     "happened": (GREEN, "//"),
@@ -83,10 +83,7 @@ def _verdict(entry: dict, path: Path, row: str, known: Mapping[str, Source]) -> 
     if value not in VERDICTS:
         raise DataError(path, f"{value!r} is not a verdict.", row=row, field="verdict.value",
                         fix="use one of: " + ", ".join(VERDICTS) + ".")
-    date = str(verdict.get("date") or "")
-    if not ISO_RE.match(date):
-        raise DataError(path, f"{verdict.get('date')!r} is not an ISO date.", row=row,
-                        field="verdict.date", fix='write "YYYY-MM-DD" (or "YYYY-MM"), in quotes.')
+    date = check_date(verdict.get("date"), path, row=row, field="verdict.date", quoted=True).text
     evidence = _text(verdict, "evidence", path, row, "say in a sentence what the verdict rests on.")
     ids = require_ids(verdict.get("sources"), path=path, row=row, field="verdict.sources",
                       known=dict(known))
@@ -95,7 +92,11 @@ def _verdict(entry: dict, path: Path, row: str, known: Mapping[str, Source]) -> 
                         field="verdict.sources",
                         fix="hindsight needs evidence from after the essay: cite a source "
                         f"dated {ESSAY_YEAR + 1} or later.")
-    return {"verdict": value, "verdict_date": date, "evidence": evidence, "sources": ids}
+    from coursekit.review import review_date
+
+    reviewed = review_date(verdict.get("reviewed"), path, row=row, field="verdict.reviewed")
+    return {"verdict": value, "verdict_date": date, "evidence": evidence, "sources": ids,
+            "reviewed": reviewed.isoformat() if reviewed else None}
 
 
 def parse_items(data: Any, path: Path, known: Mapping[str, Source],
@@ -163,7 +164,7 @@ def from_claims(claims: pd.DataFrame) -> pd.DataFrame:
             "id": c["id"], "origin": "claims.yml", "paragraph": int(c["paragraph"]),
             "who": "the essay", "expectation": c["claim"], "horizon": c["horizon"],
             "verdict": verdict, "verdict_date": c["verdict_date"],
-            "evidence": c["verdict_evidence"], "sources": list(c["verdict_sources"]),
+            "reviewed": c["verdict_reviewed"], "evidence": c["verdict_evidence"], "sources": list(c["verdict_sources"]),
             "based_on": c["id"], "note": c["note"],
         })
     return pd.DataFrame.from_records(rows, columns=list(COLUMNS))

@@ -14,9 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal
 
-from coursekit.errors import DataError, read_yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from coursekit.errors import DataError
 from coursekit.paths import data_file
+from coursekit.validate import DateError, parse_date, pydantic_error, read_yaml
 
 KINDS = {
     "primary": "primary source",
@@ -28,7 +32,6 @@ KINDS = {
 }
 REQUIRED = ("id", "publisher", "title", "date", "url", "kind", "accessed")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 @dataclass(frozen=True)
@@ -64,24 +67,53 @@ class Source:
         return text
 
 
-def _check_date(value: object, path: Path, row: str, field: str, optional: bool) -> str | None:
-    if value is None and optional:
+def _date(value: Any) -> str | None:
+    if value is None:
         return None
-    text = str(value) if value is not None else ""
-    if not DATE_RE.match(text):
-        raise DataError(
-            path,
-            f"{value!r} is not an ISO date.",
-            row=row,
-            field=field,
-            fix='write it as "YYYY-MM-DD" (or "YYYY-MM", "YYYY"), in quotes'
-            + (", or null if undated." if optional else "."),
-        )
-    return text
+    try:
+        return parse_date(value).text
+    except DateError as exc:
+        raise ValueError(f"{exc.what} Fix: {exc.fix} Put it in quotes.") from None
 
 
-def parse_sources(entries: object, path: Path) -> dict[str, Source]:
-    """Validate the parsed YAML of a bibliography and return sources by id."""
+class SourceModel(BaseModel):
+    """One entry of the bibliography (validated; see data/README.md)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    publisher: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    date: str | None
+    url: str
+    kind: Literal[tuple(KINDS)]  # type: ignore[valid-type]
+    accessed: str
+    author: str | None = None
+    via: str | None = None
+    note: str | None = None
+
+    @field_validator("date", "accessed", mode="before")
+    @classmethod
+    def _iso(cls, value: Any) -> str | None:
+        return _date(value)
+
+    @field_validator("accessed")
+    @classmethod
+    def _required(cls, value: str | None) -> str:
+        if value is None:
+            raise ValueError("the date you read the source is missing. Fix: write it as \"YYYY-MM-DD\".")
+        return value
+
+    @field_validator("url", "via")
+    @classmethod
+    def _web(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not a web address. Fix: give the full http(s) address of the original.")
+        return value
+
+
+def parse_sources(entries: Any, path: Path) -> dict[str, Source]:
+    """Validate the parsed YAML list of sources; return them by id."""
     if entries is None:
         return {}
     if not isinstance(entries, list):
@@ -92,38 +124,20 @@ def parse_sources(entries: object, path: Path) -> dict[str, Source]:
         where = f"entry {n}"
         if not isinstance(entry, dict):
             raise DataError(path, "each entry must be a mapping.", row=where, fix="see data/README.md.")
-        sid = entry.get("id")
-        if sid:
-            where = f"entry {n} (id {sid})"
-        for field in REQUIRED:
-            if field not in entry or (entry[field] in (None, "") and field != "date"):
-                raise DataError(path, "is missing or empty.", row=where, field=field,
-                                fix=f"add '{field}:' to the entry (see data/README.md).")
-        if not ID_RE.match(str(sid)):
-            raise DataError(path, f"{sid!r} is not a valid id.", row=where, field="id",
-                            fix="use lowercase letters, digits and hyphens.")
-        if sid in out:
-            raise DataError(path, f"id {sid!r} is used twice.", row=where, field="id",
+        if entry.get("id"):
+            where = f"entry {n} (id {entry['id']})"
+        missing = [f for f in REQUIRED if f not in entry]
+        if missing:
+            raise DataError(path, "is missing.", row=where, field=missing[0],
+                            fix=f"add '{missing[0]}:' to the entry (see data/README.md).")
+        try:
+            model = SourceModel.model_validate(entry)
+        except ValidationError as exc:
+            raise pydantic_error(path, exc, where=where) from None
+        if model.id in out:
+            raise DataError(path, f"id {model.id!r} is used twice.", row=where, field="id",
                             fix="reuse the existing entry or rename this one.")
-        if entry["kind"] not in KINDS:
-            raise DataError(path, f"{entry['kind']!r} is not a known kind.", row=where, field="kind",
-                            fix="use one of: " + ", ".join(KINDS) + ".")
-        url = str(entry["url"])
-        if not url.startswith(("http://", "https://")):
-            raise DataError(path, f"{url!r} is not a web address.", row=where, field="url",
-                            fix="give the full http(s) address of the original.")
-        out[sid] = Source(
-            id=sid,
-            publisher=str(entry["publisher"]),
-            title=str(entry["title"]),
-            date=_check_date(entry["date"], path, where, "date", optional=True),
-            url=url,
-            kind=entry["kind"],
-            accessed=_check_date(entry["accessed"], path, where, "accessed", optional=False),
-            author=entry.get("author"),
-            via=entry.get("via"),
-            note=entry.get("note"),
-        )
+        out[model.id] = Source(**model.model_dump())
     return out
 
 

@@ -15,8 +15,6 @@ sorting and plotting, a month is placed on its 15th day and a year on 1 July
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,11 +22,11 @@ from typing import Any
 
 import pandas as pd
 
-from coursekit.errors import DataError, csv_rows
 from coursekit.figures import KitFigure
-from coursekit.maps.style import BLUE, GREEN, OKABE_ITO, ORANGE, PURPLE, SKY_BLUE, VERMILION, YELLOW
-from coursekit.paths import data_file
-from coursekit.sources import load_sources, require_ids
+from coursekit.maps.style import BLUE, GREEN, GREY, OKABE_ITO, ORANGE, PURPLE, SKY_BLUE, VERMILION, YELLOW
+from coursekit.schema import CellError, Col, Schema, read_csv
+from coursekit.sources import load_sources
+from coursekit.validate import PRECISIONS
 
 CATEGORIES = (
     "treaty", "election", "integration", "constitution", "military", "nuclear",
@@ -36,7 +34,6 @@ CATEGORIES = (
 )
 COLUMNS = ("date", "label", "event", "category", "source")
 MAX_LABEL = 40
-ISO_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 #: Okabe-Ito colours (colour-blind safe) and a distinct marker for each category.
 STYLE = {
@@ -57,65 +54,52 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 # ----------------------------------------------------------------------------- loading
-def parse_date(text: str) -> tuple[dt.date, str] | None:
-    """(position, precision) of an ISO date of any precision, or None if it is not one."""
-    m = ISO_RE.match(text.strip())
-    if not m:
-        return None
-    year, month, day = m.group(1), m.group(2), m.group(3)
-    try:
-        if day:
-            return dt.date(int(year), int(month), int(day)), "day"
-        if month:
-            return dt.date(int(year), int(month), 15), "month"
-        return dt.date(int(year), 7, 1), "year"
-    except ValueError:
-        return None
+def _label_fits(row: dict[str, Any]) -> None:
+    label = " ".join(row["label"].split())
+    if len(label) > MAX_LABEL:
+        raise CellError(f"label: the label has {len(label)} characters (at most {MAX_LABEL}).",
+                        "shorten it; the full text goes in 'event'.")
+
+
+SCHEMA = Schema("union_state_timeline.csv", (
+    Col("date", "date", dates=PRECISIONS, span=True),
+    Col("label"),
+    Col("event"),
+    Col("category", "choice", options=CATEGORIES),
+    Col("source", "sources"),
+), checks=(_label_fits,))
+
+
+def date_text(when: pd.Timestamp, precision: str) -> str:
+    """The ISO text of a date at its precision (``2020``, ``2020-08``, ``2020-08-09``)."""
+    return when.strftime({"year": "%Y", "month": "%Y-%m"}.get(precision, "%Y-%m-%d"))
+
+
+def dated_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A Schema frame with a spanned ``date`` column as ``date`` (ISO text at its precision),
+    ``when``, ``when_end`` and ``precision``, sorted by date; ``sources`` a list, ``source`` text."""
+    precision = df["date_precision"]
+    out = df.drop(columns=["date", "date_end", "date_precision"]).assign(
+        date=[date_text(w, p) for w, p in zip(df["date"], precision, strict=True)],
+        when=df["date"], when_end=df["date_end"], precision=precision,
+        sources=df["source"], source=[" ".join(ids) for ids in df["source"]])
+    for col in out.columns:
+        if out[col].dtype == object and col not in ("sources",):
+            out[col] = out[col].map(lambda v: " ".join(v.split()) if isinstance(v, str) else v)
+    return out.sort_values("when", kind="stable").reset_index(drop=True)
 
 
 def load_timeline(path: str | Path | None = None, *,
                   sources_path: str | Path | None = None) -> pd.DataFrame:
-    """The timeline as a DataFrame sorted by date (validated).
+    """The timeline as a DataFrame sorted by date (validated against :data:`SCHEMA`).
 
     Columns: the file's ``date, label, event, category, source``, plus ``sources`` (list of
-    ids), ``when`` (a Timestamp for sorting and plotting) and ``precision`` (day, month, year).
+    ids), ``when`` and ``when_end`` (the first and last day of the date's period, as Timestamps)
+    and ``precision`` (day, month, year).
     """
-    p = Path(path) if path else data_file("union_state_timeline.csv")
-    known = load_sources(sources_path)
-    rows = [_parse_row(raw, p, line, known) for line, raw in csv_rows(p, COLUMNS, empty="events")]
-    df = pd.DataFrame(rows)
-    return df.sort_values("when", kind="stable").reset_index(drop=True)
-
-
-def filled_and_dated(raw: dict[str, Any], required, path: Path, row: str) -> tuple[str, tuple[dt.date, str]]:
-    """Check that a CSV row fills every ``required`` column and has an ISO ``date``; return both forms."""
-    for key in required:
-        if not (raw.get(key) or "").strip():
-            raise DataError(path, "is empty.", row=row, field=key, fix=f"fill in '{key}'.")
-    date = raw["date"].strip()
-    parsed = parse_date(date)
-    if parsed is None:
-        raise DataError(path, f"{date!r} is not an ISO date.", row=row, field="date",
-                        fix="write YYYY-MM-DD, or YYYY-MM / YYYY when the source is no more precise.")
-    return date, parsed
-
-
-def _parse_row(raw: dict[str, Any], path: Path, row: str, known: dict) -> dict[str, Any]:
-    date, parsed = filled_and_dated(raw, COLUMNS, path, row)
-    label = " ".join(raw["label"].split())
-    if len(label) > MAX_LABEL:
-        raise DataError(path, f"the label has {len(label)} characters (at most {MAX_LABEL}).",
-                        row=row, field="label", fix="shorten it; the full text goes in 'event'.")
-    category = raw["category"].strip()
-    if category not in CATEGORIES:
-        raise DataError(path, f"{category!r} is not a category.", row=row, field="category",
-                        fix="use one of: " + ", ".join(CATEGORIES) + ".")
-    ids = require_ids(raw["source"], path=path, row=row, field="source", known=known)
-    return {
-        "date": date, "label": label, "event": " ".join(raw["event"].split()),
-        "category": category, "source": " ".join(ids), "sources": ids,
-        "when": pd.Timestamp(parsed[0]), "precision": parsed[1],
-    }
+    df = read_csv(SCHEMA, path, load_sources(sources_path))
+    out = dated_frame(df)
+    return out[["date", "label", "event", "category", "source", "sources", "when", "when_end", "precision"]]
 
 
 # ----------------------------------------------------------------------------- layout (pure)
@@ -218,7 +202,11 @@ def _draw_row(ax, sub: pd.DataFrame, width_in: float, fontsize: float, wrap: int
     """Draw one row of the timeline on ``ax``; return the levels used above and below."""
     import matplotlib.dates as mdates
 
-    x = [mdates.date2num(t.to_pydatetime()) for t in sub["when"]]
+    starts = [mdates.date2num(t.to_pydatetime()) for t in sub["when"]]
+    ends = [mdates.date2num(t.to_pydatetime()) + 1 for t in sub.get("when_end", sub["when"])]
+    # an exact date sits on its day; a partial date (month or year only) spans its period
+    exact = [e - s <= 1 for s, e in zip(starts, ends, strict=True)]
+    x = [s if ex else (s + e) / 2 for s, e, ex in zip(starts, ends, exact, strict=True)]
     texts = [_label_text(d, lab, wrap) for d, lab in zip(sub["date"], sub["label"], strict=True)]
     char_in = fontsize * 0.56 / 72  # average character width of the default sans font
     label_in = [max(len(s) for s in t.split("\n")) * char_in + 0.12 for t in texts]
@@ -228,14 +216,19 @@ def _draw_row(ax, sub: pd.DataFrame, width_in: float, fontsize: float, wrap: int
     levels = assign_levels(x, [w / 2 * days_per_in for w in label_in], pad=0.06 * days_per_in)
     n_up = max([lv for lv in levels if lv > 0], default=0)
     n_down = -min([lv for lv in levels if lv < 0], default=0)
-    ax.set_xlim(x[0] - widest / 2 * days_per_in, x[-1] + widest / 2 * days_per_in)
+    ax.set_xlim(min(x[0] - widest / 2 * days_per_in, min(starts) - 5),
+                max(x[-1] + widest / 2 * days_per_in, max(ends) + 5))
     ax.set_ylim(-n_down - 0.7, n_up + 0.7)
     ax.axhline(0, color="#333333", lw=1.2, zorder=1)
-    for xi, lv, text, cat in zip(x, levels, texts, sub["category"], strict=True):
+    for xi, lv, text, cat, s0, e0, ex in zip(x, levels, texts, sub["category"], starts, ends, exact, strict=True):
         colour, marker, _ = STYLE[cat]
         ax.plot([xi, xi], [0, lv], color="#888888", lw=0.8, zorder=1)
-        ax.plot(xi, 0, marker=marker, color=colour, markersize=9, markeredgecolor="black",
-                markeredgewidth=0.7, linestyle="none", zorder=3)
+        if not ex:  # the whole month or year, as a bar on the axis; the marker hollow in its middle
+            ax.plot([s0, e0], [0, 0], color=colour, lw=7, solid_capstyle="butt", zorder=2, alpha=0.85)
+            ax.plot([s0, s0], [-0.12, 0.12], color="black", lw=0.8, zorder=2)
+            ax.plot([e0, e0], [-0.12, 0.12], color="black", lw=0.8, zorder=2)
+        ax.plot(xi, 0, marker=marker, color=colour if ex else "white", markersize=9, markeredgecolor="black",
+                markeredgewidth=0.7 if ex else 1.2, linestyle="none", zorder=3)
         ax.text(xi, lv, text, ha="center", va="center", fontsize=fontsize, zorder=4,
                 linespacing=1.15,
                 bbox={"boxstyle": "round,pad=0.25", "fc": "white", "lw": 1.0,
@@ -256,12 +249,21 @@ def _draw_row(ax, sub: pd.DataFrame, width_in: float, fontsize: float, wrap: int
     return n_up, n_down
 
 
-def _legend_handles(categories: Sequence[str]):
+def _legend_handles(categories: Sequence[str], partial: bool = False):
     from matplotlib.lines import Line2D
 
-    return [Line2D([], [], marker=STYLE[c][1], color=STYLE[c][0], markeredgecolor="black",
-                   markeredgewidth=0.7, markersize=9, linestyle="none", label=STYLE[c][2])
-            for c in CATEGORIES if c in categories]
+    handles = [Line2D([], [], marker=STYLE[c][1], color=STYLE[c][0], markeredgecolor="black",
+                      markeredgewidth=0.7, markersize=9, linestyle="none", label=STYLE[c][2])
+               for c in CATEGORIES if c in categories]
+    if partial:
+        handles.append(Line2D([0, 1], [0, 0], color=GREY, lw=7, marker="o", markerfacecolor="white",
+                              markeredgecolor="black", markersize=9,
+                              label="Hollow marker on a bar: date known only to the month or year"))
+    return handles
+
+
+def _has_partial(sub: pd.DataFrame) -> bool:
+    return bool((sub["precision"] != "day").any()) if "precision" in sub else False
 
 
 def plot_timeline(df: pd.DataFrame, categories: Sequence[str] | None = None,
@@ -291,7 +293,7 @@ def plot_timeline(df: pd.DataFrame, categories: Sequence[str] | None = None,
         width_in = ax.get_position().width * fig.get_size_inches()[0]
         _draw_row(ax, sub, width_in, fontsize, wrap, level_in)
         ax.set_title(title, fontsize=fontsize + 4, loc="left")
-        ax.legend(handles=_legend_handles(present), loc="upper left", fontsize=fontsize,
+        ax.legend(handles=_legend_handles(present, _has_partial(sub)), loc="upper left", fontsize=fontsize,
                   frameon=False, ncol=4, bbox_to_anchor=(0, -0.08))
         ax.annotate(SOURCE_LINE, xy=(0, -0.32), xycoords="axes fraction", fontsize=fontsize - 0.5,
                     color="#444444")
@@ -317,7 +319,7 @@ def plot_timeline(df: pd.DataFrame, categories: Sequence[str] | None = None,
                   fontsize, wrap, level_in)
     fig.suptitle(title, x=left, y=1 - 0.15 / fig_h, ha="left", va="top", fontsize=fontsize + 5,
                  fontweight="bold")
-    fig.legend(handles=_legend_handles(present), loc="upper left", ncol=4, frameon=False,
+    fig.legend(handles=_legend_handles(present, _has_partial(sub)), loc="upper left", ncol=4, frameon=False,
                fontsize=fontsize + 0.5, bbox_to_anchor=(left, 1 - 0.5 / fig_h))
     fig.text(left, 0.08 / fig_h, SOURCE_LINE, fontsize=fontsize, color="#444444", ha="left",
              va="bottom")

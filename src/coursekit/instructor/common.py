@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import sys
 from collections.abc import Iterable, Iterator
@@ -9,15 +11,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from coursekit.course import Course, Module, load_course
+from coursekit.errors import KitError
 from coursekit.paths import root as course_root
 
 SOLUTION_TAG = "solution"
 # Folders of the course checkout that no instructor command may write into.
 PROTECTED = ("data", "notebooks", "src", "tests", "scripts", "benchmarks", "docs", ".git", ".ci")
 T = TypeVar("T")
+KEY_SCHEMA = b"coursekit-quiz-key/1"
+_KEY_MODULE = re.compile(rb"""^module:\s*["']?(\d{2})""", re.M)
+_SKIP_DIRS = {"node_modules", "__pycache__", ".ipynb_checkpoints", ".git", ".venv", "venv"}
 
 
-class InstructorError(ValueError):
+class InstructorError(KitError, ValueError):
     """A usage problem with an instructor command (the message says how to fix it)."""
 
 
@@ -135,3 +141,55 @@ def progress(items: list[T], label: str, *, enabled: bool = True, min_items: int
             sys.stderr.write(f"\r{label}: {n}/{total}")
             sys.stderr.flush()
     sys.stderr.write("\n")
+
+
+def key_module(path: Path) -> str | None:
+    """The module of an answer key file, found by its content (any name: ``04.yml~``, ``old/04.yml``).
+
+    None when the file is not a key (or cannot be read). A key whose module is not written
+    gives ``"??"``.
+    """
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 5_000_000:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if KEY_SCHEMA not in data:
+        return None
+    m = _KEY_MODULE.search(data)
+    return m.group(1).decode() if m else "??"
+
+
+def bank_modes(root: Path) -> dict[str, str]:
+    """Module id -> mode (formative or assessed) of each bank in ``root/data/quizzes``."""
+    from coursekit.errors import DataError
+    from coursekit.safeyaml import load_yaml
+
+    modes = {}
+    folder = root / "data" / "quizzes"
+    for bank in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        try:
+            raw = load_yaml(bank)
+        except DataError:
+            continue
+        if isinstance(raw, dict):
+            modes[bank.stem] = str(raw.get("mode", "formative"))
+    return modes
+
+
+def assessed_keys(root: Path) -> list[str]:
+    """Every file under ``root`` (but .git, node_modules, ...) holding the key of a bank not in
+    formative mode, found by content: stray copies and backups included. Paths relative to root."""
+    modes = bank_modes(root)
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        for name in sorted(filenames):
+            if ".yml" not in name and ".yaml" not in name:
+                continue
+            path = Path(dirpath) / name
+            module = key_module(path)
+            if module is not None and modes.get(module) != "formative":
+                found.append(path.relative_to(root).as_posix())
+    return found

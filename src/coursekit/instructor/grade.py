@@ -16,8 +16,15 @@ problems.csv and skipped; it never stops the run. What is detected:
   scores those on the student's machine); a stored formative score that differs from
   re-checking the stored answer against the key it was scored with (same key hash); a stored
   answer that is not a valid answer to the (unchanged) question; an answer dated after the export.
+- **too-large** / **not-a-file** / **outside-folder** / **unreadable**: a file over
+  :data:`MAX_FILE_BYTES`, a folder, FIFO or device named ``*.json``, a symbolic link leading out
+  of the submissions folder, or anything else that fails while reading or checking one file.
+  Skipped; never read (a FIFO is never opened).
+- **future-date** (flagged): ``exported_at`` later than the grading run by more than
+  :data:`EXPORT_SLACK` (a wrong clock, or a date set to win the duplicate contest). Graded.
 - **duplicate**: a learner with several valid files: the latest export (``exported_at``) is
-  graded, the others are reported and skipped.
+  graded, the others are reported and skipped; each report names every file of the learner.
+  A future-dated export never wins over one that is not.
 - **stale-question** / **unknown-question** (flagged): the latest answer was given to an
   earlier version of the question (its hash differs) or to a question the key folder does
   not have. That answer is reported, not regraded, and earns nothing; the rest of the file
@@ -36,17 +43,20 @@ import csv
 import datetime as dt
 import json
 import math
+import os
 import re
+import stat
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from coursekit import __version__
-from coursekit.errors import DataError
+from coursekit.errors import DataError, KitError
 from coursekit.instructor.common import InstructorError, guard_out_dir, progress, resolve_root
 from coursekit.quiz.bank import Bank, key_path_for, load_bank
 from coursekit.quiz.model import Question, Result, check
+from coursekit.quiz.types import get as get_type
 
 SUBMISSION_SCHEMA = "coursekit-submission/1"
 TOP_FIELDS: dict[str, tuple[type, ...]] = {
@@ -60,7 +70,12 @@ EVENT_FIELDS: dict[str, tuple[type, ...] | None] = {
     "question_hash": (str,), "key_hash": _OPT_STR, "mode": (str,), "answer": None,
     "score": (*_NUM, type(None)), "max_score": _NUM, "kit_version": (str,),
 }
-CLOCK_SLACK = dt.timedelta(seconds=2)
+CLOCK_SLACK = dt.timedelta(seconds=2)  # an answer may be dated this much after its own export
+EXPORT_SLACK = dt.timedelta(hours=24)  # an export may be dated this much after the grading run
+MAX_FILE_BYTES = 20_000_000  # 20 MB: a long capstone export is well under 1 MB
+MAX_DEPTH = 16  # nesting of an answer (the kit's answers nest at most 2 deep)
+_MAX_INT = 2**53  # ids and scores beyond this are not numbers the kit writes
+_CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")
 _VERSION = re.compile(r"^(\d+)\.(\d+)")
 
 
@@ -75,7 +90,7 @@ class Problem:
     reason: str
 
 
-class Rejected(Exception):
+class Rejected(KitError):
     """A submission file that cannot be graded (``kind`` says why)."""
 
     def __init__(self, kind: str, reason: str, learner: str = "") -> None:
@@ -96,6 +111,21 @@ class Submission:
     latest: dict[tuple[str, str], dict[str, Any]]
     events: int
     warnings: list[Problem] = field(default_factory=list)
+    future: bool = False  # exported after the grading run (beyond EXPORT_SLACK)
+    outcome: Outcome | None = None  # set by grade(), which then drops ``latest`` (memory)
+
+
+@dataclass
+class Outcome:
+    """What one file earned: points per module, flags, and its part of the per-question statistics.
+
+    Small on purpose: grading keeps one per file instead of every parsed answer.
+    """
+
+    points: dict[str, float | None]
+    flags: list[Problem]
+    answers: list[tuple[tuple[str, str], float | None, bool, str | None]]  # question, score, correct, wrong
+    stale: list[tuple[str, str]]
 
 
 # --- the key folder --------------------------------------------------------------------------
@@ -174,11 +204,30 @@ def _parse_time(value: str, what: str) -> dt.datetime:
 
 
 def _type_ok(value: Any, types: tuple[type, ...]) -> bool:
-    """Exact JSON types (a bool is not a number); no NaN or infinity."""
+    """Exact JSON types (a bool is not a number); no NaN, infinity or number beyond 2**53."""
     kind = type(value)
     if kind is float and not math.isfinite(value):
         return False
+    if kind is int and abs(value) > _MAX_INT:
+        return False
     return kind in types
+
+
+def _depth(value: Any, limit: int) -> int:
+    """How deep lists and objects nest in ``value`` (iterative; stops counting past ``limit``)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        level += 1
+        deepest = max(deepest, level)
+        if deepest > limit:
+            return deepest
+        stack.extend((child, level) for child in item if isinstance(child, dict | list))
+    return deepest
 
 
 def _where(n: int, event: dict[str, Any]) -> str:
@@ -210,8 +259,13 @@ def _check_structure(doc: Any) -> tuple[str, list[dict[str, Any]]]:
             if name not in event:
                 raise Rejected("malformed", f"{_where(n, event)}: field '{name}' is missing", learner)
             if types is not None and not _type_ok(event[name], types):
-                raise Rejected("malformed", f"{_where(n, event)}: field '{name}' has the wrong type "
-                               f"({type(event[name]).__name__})", learner)
+                value = event[name]
+                what = ("is not a finite number the kit writes" if type(value) in (int, float)
+                        else f"has the wrong type ({type(value).__name__})")
+                raise Rejected("malformed", f"{_where(n, event)}: field '{name}' {what}", learner)
+        if _depth(event["answer"], MAX_DEPTH) > MAX_DEPTH:
+            raise Rejected("malformed", f"{_where(n, event)}: the answer is nested more than {MAX_DEPTH} "
+                           "levels deep; no question of the kit takes such an answer", learner)
         if event["mode"] not in ("formative", "assessed"):
             raise Rejected("malformed", f"{_where(n, event)}: mode {event['mode']!r} is not formative "
                            "or assessed", learner)
@@ -243,7 +297,7 @@ def _check_events(events: list[dict[str, Any]], doc_latest: dict[str, Any], lear
         if e["id"] in seen_ids:
             raise Rejected("tampered", f"event id {e['id']} appears twice", learner)
         seen_ids.add(e["id"])
-        if _parse_time(e["ts"], f"{where}: ts") > exported_at + CLOCK_SLACK:
+        if _parse_time(e["ts"], f"{where}: ts") - exported_at > CLOCK_SLACK:  # a difference cannot overflow
             raise Rejected("tampered", f"{where} is dated {e['ts']}, after the export ({exported_at.isoformat()})",
                            learner)
         score, top = e["score"], e["max_score"]
@@ -274,16 +328,55 @@ def _check_events(events: list[dict[str, Any]], doc_latest: dict[str, Any], lear
     return latest
 
 
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing anything but a regular file of at most MAX_FILE_BYTES."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise Rejected("unreadable", f"cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise Rejected("not-a-file", f"is {_kind_of(info.st_mode)}, not a submission file; remove it or "
+                       "rename it so that it does not end in .json")
+    if info.st_size > MAX_FILE_BYTES:
+        raise Rejected("too-large", f"is {info.st_size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; "
+                       "an export is far smaller: ask the learner to export again")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat()
+    except OSError as exc:
+        raise Rejected("unreadable", f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise Rejected("too-large", f"is over the limit of {MAX_FILE_BYTES:,} bytes")
+    return data
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
 def read_submission(path: Path, keys: Keys, kit_version: str = __version__) -> Submission:
     """Validate one submission file; raises :class:`Rejected` with the reason."""
+    data = _read_bytes(path)
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8"))
+        doc = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise Rejected("malformed", "not UTF-8 text (is it the exported .json file?)") from None
     except json.JSONDecodeError as exc:
         raise Rejected("malformed", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    except OSError as exc:
-        raise Rejected("malformed", f"cannot be read ({exc.strerror})") from None
+    except RecursionError:
+        raise Rejected("malformed", "JSON nested too deeply to read; not an export of the kit") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise Rejected("malformed", f"not a valid submission ({str(exc)[:120]}); numbers of that many digits "
+                       "are not written by the kit") from None
+    del data
     learner, events = _check_structure(doc)
     warning = _check_version(doc["kit_version"], kit_version, learner)
     exported_at = _parse_time(doc["exported_at"], "exported_at")
@@ -299,17 +392,52 @@ def read_submission(path: Path, keys: Keys, kit_version: str = __version__) -> S
 
 def collect_files(inputs: list[str | Path]) -> list[Path]:
     """Files as given, and every ``*.json`` under folders (recursively), sorted, without repeats."""
-    files: list[Path] = []
+    return [p for p, problem in _collect(inputs) if problem is None]
+
+
+def _collect(inputs: list[str | Path]) -> list[tuple[Path, Problem | None]]:
+    """Every entry to grade, each with the problem that keeps it from being read (or None).
+
+    Under a folder: each ``*.json`` entry. Folders, FIFOs and devices with that name are
+    reported (never opened); a symbolic link is followed only when it leads to a file inside the
+    folder. Links are not followed into other folders.
+    """
+    found: list[tuple[Path, Problem | None]] = []
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            files += sorted(x for x in p.rglob("*.json") if x.is_file())
-        elif p.is_file():
-            files.append(p)
+            top = p.resolve()
+            for dirpath, dirnames, filenames in os.walk(p):  # does not follow links into folders
+                dirnames.sort()
+                for name in sorted([*dirnames, *filenames]):
+                    if name.endswith(".json"):
+                        found.append(_entry(Path(dirpath) / name, top))
+        elif p.exists() or p.is_symlink():
+            found.append((p, None))
         else:
             raise InstructorError(f"{p} does not exist. Fix: give submission files or folders that hold them.")
-    unique = dict.fromkeys(files)
-    return list(unique)
+    unique: dict[Path, Problem | None] = {}
+    for path, problem in found:
+        unique.setdefault(path, problem)
+    return sorted(unique.items(), key=lambda x: str(x[0]))
+
+
+def _entry(path: Path, top: Path) -> tuple[Path, Problem | None]:
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(top):
+            return path, Problem(str(path), "", "outside-folder", "skipped",
+                                 f"a symbolic link to {target}, outside the submissions folder {top}; "
+                                 "copy the file into the folder if it is a submission")
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return path, Problem(str(path), "", "unreadable", "skipped", f"cannot be read ({exc.strerror or exc})")
+    if not stat.S_ISREG(mode):
+        return path, Problem(str(path), "", "not-a-file", "skipped",
+                             f"is {_kind_of(mode)}, not a submission file; remove it or rename it so that "
+                             "it does not end in .json")
+    return path, None
 
 
 @dataclass
@@ -350,87 +478,95 @@ class GradeReport:
 
 def answer_label(q: Question, answer: Any) -> str:
     """A short readable form of an answer, for questions.csv."""
-    def text(pool: str, oid: Any) -> str:
-        for o in getattr(q, pool):
-            if o.id == oid:
-                return o.text
-        return str(oid)
-
-    if q.type == "single_choice":
-        return f"{answer}: {text('options', answer)}"
-    if q.type == "multiple_select":
-        picked = [answer] if isinstance(answer, str) else list(answer)
-        order = [o.id for o in q.options]
-        return " + ".join(sorted(map(str, picked), key=lambda x: order.index(x) if x in order else len(order)))
-    if q.type == "true_false":
-        return str(answer).strip().lower()
-    if q.type == "numeric":
-        try:
-            return f"{float(str(answer).replace(',', '')):g}" + (f" {q.unit}" if q.unit else "")
-        except ValueError:
-            return str(answer)
-    if q.type == "ordering":
-        return " > ".join(map(str, answer))
-    if q.type == "categorise" and isinstance(answer, dict):
-        return "; ".join(f"{k}={answer[k]}" for k in sorted(answer))
-    return json.dumps(answer, ensure_ascii=False, sort_keys=True)
+    try:
+        return get_type(q.type).answer_label(q, answer)
+    except (TypeError, ValueError, AttributeError):  # a malformed answer still gets a label
+        return json.dumps(answer, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def _fmt(x: float | None) -> str:
     return "" if x is None else f"{round(x, 3):g}"
 
 
+def _describe(s: Submission) -> str:
+    return f"{s.path.name} (exported {s.exported_at.isoformat()}{', dated in the future' if s.future else ''})"
+
+
 def _resolve_duplicates(subs: list[Submission]) -> tuple[list[Submission], list[Problem]]:
+    """One file per learner: the latest export, a future-dated one only when no other is left."""
     by_learner: dict[str, list[Submission]] = defaultdict(list)
     for s in subs:
         by_learner[s.learner].append(s)
     kept, problems = [], []
     for learner in sorted(by_learner):
-        group = sorted(by_learner[learner], key=lambda s: (s.exported_at, str(s.path)))
+        group = sorted(by_learner[learner], key=lambda s: (not s.future, s.exported_at, str(s.path)))
         winner = group[-1]
         kept.append(winner)
+        if len(group) == 1:
+            continue
+        names = "; ".join(_describe(s) for s in sorted(group, key=lambda s: str(s.path)))
         for s in group[:-1]:
             problems.append(Problem(str(s.path), learner, "duplicate", "skipped",
-                                    f"learner {learner!r} also submitted {winner.path.name}, exported later "
-                                    f"({winner.exported_at.isoformat()}); only the latest export is graded"))
+                                    f"learner {learner!r} is claimed by {len(group)} files: {names}. Graded "
+                                    f"{winner.path.name}: the latest export"
+                                    + (" (a future-dated export never wins)" if s.future else "")
+                                    + "; check that each file is the learner's own"))
     return kept, problems
 
 
-def _grade_one(sub: Submission, keys: Keys, stats: dict[tuple[str, str], QuestionStats],
-               problems: list[Problem]) -> dict[str, float | None]:
-    """Points per module for one learner (None: nothing answered); records flags and stats."""
-    points: dict[str, float | None] = {m: None for m in keys.banks}
+def assess(sub: Submission, keys: Keys) -> Outcome:
+    """Re-check the latest answer to each question of one file against the current key."""
+    outcome = Outcome({m: None for m in keys.banks}, [], [], [])
+    points = outcome.points
     for (mid, qid), e in sorted(sub.latest.items()):
         if (mid, qid) not in keys.questions:
-            problems.append(Problem(str(sub.path), sub.learner, "unknown-question", "answer not graded",
-                                    f"{mid}/{qid}: no such question in the key folder"))
+            outcome.flags.append(Problem(str(sub.path), sub.learner, "unknown-question", "answer not graded",
+                                         f"{mid}/{qid}: no such question in the key folder"))
             continue
-        st = stats[(mid, qid)]
         if e["question_hash"] != keys.q_digest[(mid, qid)]:
-            st.stale += 1
-            problems.append(Problem(str(sub.path), sub.learner, "stale-question", "answer not graded",
-                                    f"{mid}/{qid}: answered an earlier version of the question (hash "
-                                    f"{e['question_hash'][:10]}…, now {keys.q_digest[(mid, qid)][:10]}…); "
-                                    "ask for a new answer or grade it by hand"))
+            outcome.stale.append((mid, qid))
+            outcome.flags.append(Problem(str(sub.path), sub.learner, "stale-question", "answer not graded",
+                                         f"{mid}/{qid}: answered an earlier version of the question (hash "
+                                         f"{e['question_hash'][:10]}…, now {keys.q_digest[(mid, qid)][:10]}…); "
+                                         "ask for a new answer or grade it by hand"))
             continue
+        q = keys.questions[(mid, qid)]
         result = keys.check(mid, qid, e["answer"])
-        st.answered += 1
-        if not st.question.graded or result.score is None:
+        if not q.graded or result.score is None:
+            outcome.answers.append(((mid, qid), None, False, None))
             continue
         points[mid] = (points[mid] or 0.0) + result.score
-        st.score_sum += result.score
-        if result.correct:
+        wrong = None if result.correct else answer_label(q, e["answer"])
+        outcome.answers.append(((mid, qid), result.score, bool(result.correct), wrong))
+    return outcome
+
+
+def _add_stats(outcome: Outcome, stats: dict[tuple[str, str], QuestionStats]) -> None:
+    for qkey in outcome.stale:
+        stats[qkey].stale += 1
+    for qkey, score, correct, wrong in outcome.answers:
+        st = stats[qkey]
+        st.answered += 1
+        if score is None:
+            continue
+        st.score_sum += score
+        if correct:
             st.correct += 1
         else:
-            st.wrong[answer_label(st.question, e["answer"])] += 1
-    return points
+            st.wrong[wrong] += 1
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting with = + - @ tab or CR gets a leading ' (OWASP)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_CSV_DANGER) else text
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([csv_cell(c) for c in header])
+        writer.writerows([csv_cell(c) for c in row] for row in rows)
 
 
 def _question_rows(stats: list[QuestionStats]) -> list[list[str]]:
@@ -486,8 +622,12 @@ def chart(stats: list[QuestionStats], path: Path) -> str:
 
 
 def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, count_formative: bool = False,
-          show_progress: bool = True, kit_version: str = __version__, root: str | Path | None = None) -> GradeReport:
-    """Grade submission files (or folders of them) against ``key_dir``; write the reports into ``out``."""
+          show_progress: bool = True, kit_version: str = __version__, root: str | Path | None = None,
+          now: dt.datetime | None = None) -> GradeReport:
+    """Grade submission files (or folders of them) against ``key_dir``; write the reports into ``out``.
+
+    ``now`` is the grading time that export dates are compared with (default: the clock).
+    """
     import time
 
     started = time.perf_counter()
@@ -497,18 +637,36 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
         root_path = None
     out_path = guard_out_dir(out, root_path) if root_path else Path(out).resolve()
     keys = load_keys(key_dir)
-    files = collect_files(inputs)
+    entries = _collect(inputs)
+    files = [p for p, _ in entries]
     if not files:
         raise InstructorError("no submission files found. Fix: give .json files or folders that hold them.")
+    now = now or dt.datetime.now(dt.UTC)
     problems: list[Problem] = []
     valid: list[Submission] = []
-    for path in progress(files, "checking submissions", enabled=show_progress):
+    for path, problem in progress(entries, "checking submissions", enabled=show_progress):
+        if problem is not None:
+            problems.append(problem)
+            continue
         try:
             sub = read_submission(path, keys, kit_version)
+            if sub.exported_at - now > EXPORT_SLACK:
+                sub.future = True
+                sub.warnings.append(Problem(str(path), sub.learner, "future-date", "graded",
+                                            f"exported_at {sub.exported_at.isoformat()} is after this grading run "
+                                            f"({now.isoformat(timespec='seconds')}) by more than the clock slack "
+                                            f"of {EXPORT_SLACK}; check the learner's clock, or whether the file "
+                                            "was edited"))
+            sub.outcome = assess(sub, keys)
         except Rejected as exc:
             problems.append(Problem(str(path), exc.learner, exc.kind, "skipped", exc.reason))
             continue
-        problems += sub.warnings
+        except Exception as exc:  # noqa: BLE001 - one file never stops the run
+            problems.append(Problem(str(path), "", "unreadable", "skipped",
+                                    f"could not be checked ({type(exc).__name__}: {str(exc)[:200]}); "
+                                    "ask the learner to export again"))
+            continue
+        sub.latest = {}  # the outcome holds what grading needs; the parsed answers can go
         valid.append(sub)
     kept, dupes = _resolve_duplicates(valid)
     problems += dupes
@@ -524,13 +682,16 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
              "total": _fmt(sum(possible[m] for m in counted)),
              "formative": _fmt(sum(possible[m] for m in formative)), "flagged": ""}]
     for sub in kept:
-        before = len(problems)
-        points = _grade_one(sub, keys, stats, problems)
+        outcome = sub.outcome
+        assert outcome is not None
+        problems += sub.warnings + outcome.flags
+        _add_stats(outcome, stats)
+        points = outcome.points
         rows.append({"learner": sub.learner, "file": str(sub.path), "exported_at": sub.exported_at.isoformat(),
                      "kit_version": sub.kit_version, **{m: _fmt(points[m]) for m in modules},
                      "total": _fmt(sum(points[m] or 0.0 for m in counted)),
                      "formative": _fmt(sum(points[m] or 0.0 for m in formative)),
-                     "flagged": str(len(problems) - before)})
+                     "flagged": str(len(outcome.flags) + int(sub.future))})
     out_path.mkdir(parents=True, exist_ok=True)
     outputs = {name: out_path / f"{name}.csv" for name in ("gradebook", "questions", "problems")}
     _write_csv(outputs["gradebook"], columns, [[r[c] for c in columns] for r in rows])

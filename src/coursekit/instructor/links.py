@@ -10,6 +10,12 @@ repository's default branch. Values are percent-encoded (RFC 3986: only ``A-Z a-
 
 Binder link: ``https://mybinder.org/v2/gh/OWNER/REPO/REF?labpath=notebooks%2FNN_x.ipynb``
 (``gl/`` for gitlab.com, ``git/`` with the encoded address elsewhere; REF defaults to HEAD).
+
+Both links give every student a full clone of the repository. The table is made from the
+course folder the command runs in, taken to be what the repository holds: when that folder
+holds the answer key of an assessed bank (anywhere, under any name), the command refuses,
+since every student could read the key. Point ``--repo`` at a repository made from a student
+release, or pass ``private_repo=True`` (``--private-repo``) for a repository students cannot read.
 """
 
 from __future__ import annotations
@@ -17,7 +23,13 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from coursekit.instructor.common import InstructorError, load_course_at, resolve_root, select_modules
+from coursekit.instructor.common import (
+    InstructorError,
+    assessed_keys,
+    load_course_at,
+    resolve_root,
+    select_modules,
+)
 
 BINDER = "https://mybinder.org/v2"
 
@@ -71,10 +83,28 @@ def binder_url(repo: str, notebook: str, branch: str | None = None) -> str:
     return f"{BINDER}/{spec}?labpath={_enc('notebooks/' + notebook)}"
 
 
+def check_no_assessed_keys(root: Path, repo: str) -> None:
+    """Refuse (with the fix) when the course folder holds the key of an assessed bank."""
+    keys = assessed_keys(root)
+    if keys:
+        shown = ", ".join(keys[:6]) + (f" and {len(keys) - 6} more" if len(keys) > 6 else "")
+        raise InstructorError(
+            f"{root} holds the answer key of an assessed quiz ({shown}); links to {repo} give every "
+            "student a clone of the repository, key included. Fix: publish a student release instead "
+            "(coursekit release --out student/, pushed to its own repository) and give that repository "
+            "as --repo, or, if students cannot read this repository, pass --private-repo.")
+
+
 def links_table(hub: str, repo: str, branch: str | None = None, modules: list[str] | None = None,
-                root: str | Path | None = None) -> str:
-    """A Markdown table with a JupyterHub and a Binder link per available module."""
-    course = load_course_at(resolve_root(root))
+                root: str | Path | None = None, *, private_repo: bool = False) -> str:
+    """A Markdown table with a JupyterHub and a Binder link per available module.
+
+    Refuses when the course folder holds an assessed key, unless ``private_repo``.
+    """
+    root_path = resolve_root(root)
+    if not private_repo:
+        check_no_assessed_keys(root_path, repo)
+    course = load_course_at(root_path)
     lines = ["| # | Module | JupyterHub | Binder |", "|---|---|---|---|"]
     for m in select_modules(course, modules):
         hub_link = nbgitpuller_url(hub, repo, m.notebook, branch)

@@ -8,9 +8,11 @@ answer: their key is not even loaded.
 from __future__ import annotations
 
 import html
-from typing import Any
 
+from coursekit.quiz import types as qtypes
 from coursekit.quiz.bank import Bank
+from coursekit.quiz.markup import inline as _inline
+from coursekit.quiz.markup import md as _md
 from coursekit.quiz.model import Key, Question
 
 CSS = """
@@ -22,66 +24,9 @@ CSS = """
 """
 
 
-def _md(text: str | None) -> str:
-    from coursekit.quiz.widgets import md
-
-    return md(text)
-
-
-def _inline(text: str) -> str:
-    out = _md(text)
-    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
-        out = out[3:-4]
-    return out
-
-
-def _label(q: Question, pool: str, oid: Any) -> str:
-    for o in getattr(q, pool):
-        if o.id == oid:
-            return _inline(o.text)
-    return html.escape(str(oid))
-
-
-def _choices(q: Question) -> str:
-    if q.type in ("single_choice", "multiple_select"):
-        how = "Choose one." if q.type == "single_choice" else "Tick all that apply."
-        return f"<p>{how}</p><ul>" + "".join(f"<li>{_inline(o.text)}</li>" for o in q.options) + "</ul>"
-    if q.type == "true_false":
-        return "<p>True or false?</p>"
-    if q.type == "ordering":
-        return "<p>Put in order:</p><ul>" + "".join(f"<li>{_inline(i.text)}</li>" for i in q.items) + "</ul>"
-    if q.type == "categorise":
-        cats = ", ".join(_inline(c.text) for c in q.categories)
-        items = "".join(f"<li>{_inline(i.text)}</li>" for i in q.items)
-        return f"<p>Assign each item to a category ({cats}):</p><ul>{items}</ul>"
-    if q.type == "numeric":
-        return f"<p>Answer with a number{f' in {html.escape(q.unit)}' if q.unit else ''}.</p>"
-    return "<p>Write a few sentences (not graded).</p>"
-
-
 def answer_html(q: Question, key: Key) -> str:
     """The key's answer in words."""
-    c = key.correct
-    if q.type == "single_choice":
-        return f"<p><strong>Answer:</strong> {_label(q, 'options', c)}</p>"
-    if q.type == "multiple_select":
-        return "<p><strong>Answer:</strong></p><ul>" + "".join(
-            f"<li>{_label(q, 'options', x)}</li>" for x in c) + "</ul>"
-    if q.type == "true_false":
-        return f"<p><strong>Answer:</strong> {'True' if c else 'False'}</p>"
-    if q.type == "numeric":
-        unit = f" {html.escape(q.unit)}" if q.unit else ""
-        tol = (f"±{key.tolerance_abs:g}{unit}" if key.tolerance_abs is not None
-               else f"±{(key.tolerance_rel or 0) * 100:g}%")
-        return f"<p><strong>Answer:</strong> {c:g}{unit} (answers within {tol} count as right)</p>"
-    if q.type == "ordering":
-        return "<p><strong>Answer:</strong></p><ol>" + "".join(
-            f"<li>{_label(q, 'items', x)}</li>" for x in c) + "</ol>"
-    if q.type == "categorise":
-        return "<p><strong>Answer:</strong></p><ul>" + "".join(
-            f"<li>{_label(q, 'items', i.id)} → <strong>{_label(q, 'categories', c[i.id])}</strong></li>"
-            for i in q.items) + "</ul>"
-    return ""
+    return qtypes.get(q.type).answer_html(q, key)
 
 
 def _sources(q: Question, known: dict) -> str:
@@ -92,6 +37,8 @@ def _sources(q: Question, known: dict) -> str:
         s = known.get(sid)
         if s is None:
             parts.append(html.escape(sid))
+        elif not str(s.url).lower().startswith(("http://", "https://")):
+            parts.append(f"{html.escape(s.publisher)}, {html.escape(s.title)}")  # only http(s) links
         else:
             parts.append(f'{html.escape(s.publisher)}, <a href="{html.escape(s.url, quote=True)}">'
                          f"{html.escape(s.title)}</a>")
@@ -101,7 +48,7 @@ def _sources(q: Question, known: dict) -> str:
 def question_html(q: Question, key: Key | None, mode: str, known_sources: dict) -> str:
     """One question; the answer only for a formative question with a key."""
     points = (f"{q.points:g} point" + ("" if q.points == 1 else "s")) if q.graded else "Reflection"
-    body = f"<div class='ck-prompt'>{_md(q.prompt)}</div>{_choices(q)}"
+    body = f"<div class='ck-prompt'>{_md(q.prompt)}</div>{qtypes.get(q.type).choices_html(q)}"
     if mode == "assessed":
         if q.graded:
             body += ("<p class='ck-assessed'>Assessed question: answer it in Jupyter; your answer is "

@@ -5,14 +5,20 @@ What the release holds (and why):
 - ``notebooks/``: the notebook of every released module, with each run of cells tagged
   ``solution`` replaced by one markdown cell that says where to work, every code cell's
   outputs and execution count cleared and saved widget state dropped; every other cell is
-  kept as it was. Other files under notebooks/ (images) are copied; other ``.ipynb`` files
-  (drafts, modules not released) are left out.
-- ``data/``: everything, except the quiz banks and keys of modules not released and the key
-  of every bank with ``mode: assessed``. Keys of formative banks are copied: their feedback
-  is the point of a formative quiz. This is obscurity, not security: anyone can read a
-  formative key file. ``data/course.yml`` marks modules left out as planned, and
-  ``data/manifest.yml`` is rewritten for the files that ship, so ``coursekit doctor``
-  passes on the release.
+  kept as it was. Images under notebooks/ (``.png``, ``.jpg``, ``.gif``, ``.svg``, ``.webp``)
+  are copied; every other file there (drafts, modules not released, ``answers-04.yml``) is
+  held back.
+
+The summary lists every file held back, with the reason.
+- ``data/``: by allow-list. A file ships only if ``data/manifest.yml`` names it (when there
+  is a manifest), and under ``quizzes/`` only the bank ``NN.yml`` of each released module, the
+  key ``keys/NN.yml`` of each released formative bank and ``README.md``: stray copies
+  (``keys/04.yml~``, ``04.yml.bak``, ``keys/old/04.yml``, ``keys-backup/04.yml``) stay out, and
+  so does any file anywhere that holds an answer key by its content. Keys of formative banks
+  are copied: their feedback is the point of a formative quiz. This is obscurity, not
+  security: anyone can read a formative key file. ``data/course.yml`` marks modules left out
+  as planned, and ``data/manifest.yml`` is rewritten for the files that ship, so ``coursekit
+  doctor`` passes on the release.
 - ``README.md`` for students, the licence files, and a ``.coursekit-release`` marker.
 - Not ``src/``: students install the kit (``pip install``); it finds the course folder
   from the working directory or ``COURSEKIT_ROOT``.
@@ -35,6 +41,7 @@ from coursekit.errors import DataError
 from coursekit.instructor.common import (
     guard_out_dir,
     is_solution,
+    key_module,
     load_course_at,
     reset_dir,
     resolve_root,
@@ -49,6 +56,8 @@ PLACEHOLDER_TEXT = (
     "Need more room? Select this cell and press `B` to add a cell below it.\n"
 )
 _SKIP_PARTS = {".ipynb_checkpoints", "__pycache__"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+_BANK_NAME = re.compile(r"^\d{2}\.yml$")
 _MODULE_ID_LINE = re.compile(r"""^\s*-\s*id:\s*["']?(\d{2})["']?\s*(#.*)?$""")
 _STATUS_LINE = re.compile(r"^(\s*status:\s*)available\b")
 
@@ -74,7 +83,7 @@ class ReleaseReport:
     notebooks: list[NotebookReport] = field(default_factory=list)
     keys_withheld: list[str] = field(default_factory=list)  # assessed keys
     keys_copied: list[str] = field(default_factory=list)  # formative keys
-    left_out: list[str] = field(default_factory=list)  # other files not released
+    left_out: list[str] = field(default_factory=list)  # every other file held back, with the reason
     files: int = 0
 
     def summary(self) -> str:
@@ -89,7 +98,8 @@ class ReleaseReport:
         lines.append("  assessed keys withheld: " + (", ".join(self.keys_withheld) or "none"))
         lines.append("  formative keys copied (readable by students): " + (", ".join(self.keys_copied) or "none"))
         if self.left_out:
-            lines.append("  also left out: " + ", ".join(self.left_out))
+            lines.append(f"  also held back ({len(self.left_out)}):")
+            lines += [f"    {x}" for x in self.left_out]
         lines.append(f"  {self.files} files written")
         return "\n".join(lines)
 
@@ -191,7 +201,7 @@ def _bank_mode(path: Path, root: Path) -> str:
 
 def restrict_course_yml(text: str, keep: set[str], path: Path) -> str:
     """``data/course.yml`` with every module outside ``keep`` marked planned (comments kept)."""
-    import yaml
+    from coursekit.safeyaml import loads
 
     lines = text.splitlines(keepends=True)
     current = None
@@ -203,7 +213,7 @@ def restrict_course_yml(text: str, keep: set[str], path: Path) -> str:
         if current is not None and current not in keep:
             lines[i] = _STATUS_LINE.sub(r"\1planned", line)
     new = "".join(lines)
-    available = {m.id for m in parse_course(yaml.safe_load(new), path).available}
+    available = {m.id for m in parse_course(loads(new, path), path).available}
     if available != keep:
         raise DataError(path, f"could not mark the modules left out as planned (available: {sorted(available)}).",
                         field="status", fix='write each module as \'- id: "NN"\' with \'status:\' on its own line.')
@@ -220,6 +230,46 @@ def _copy(src: Path, dest: Path) -> None:
     shutil.copyfile(src, dest)
 
 
+def _manifest_names(data: Path) -> set[str] | None:
+    """The files ``data/manifest.yml`` names (None without a manifest)."""
+    from coursekit.safeyaml import load_yaml
+
+    path = data / "manifest.yml"
+    if not path.is_file():
+        return None
+    raw = load_yaml(path)
+    files = raw.get("files") if isinstance(raw, dict) else None
+    if not isinstance(files, dict):
+        raise DataError(path, "has no 'files' mapping.", fix="rewrite it with `coursekit data manifest --write`.")
+    return {str(k) for k in files}
+
+
+def _quiz_rule(parts: tuple[str, ...], name: str, keep: set[str], modes: dict[str, str],
+               report: ReleaseReport, label: str) -> bool:
+    """Whether a file under data/quizzes/ ships (and records why not, or which key it is)."""
+    if len(parts) == 2 and name == "README.md":
+        return True
+    if len(parts) == 2 and _BANK_NAME.match(name):
+        if name[:2] in keep:
+            return True
+        report.left_out.append(f"{label} (module not released)")
+        return False
+    if len(parts) == 3 and parts[1] == "keys" and _BANK_NAME.match(name):
+        mid = name[:2]
+        if mid not in keep:
+            report.left_out.append(f"{label} (module not released)")
+        elif mid not in modes:
+            report.left_out.append(f"{label} (key without a bank)")
+        elif modes[mid] == "assessed":
+            report.keys_withheld.append(label)
+        else:
+            report.keys_copied.append(label)
+            return True
+        return False
+    report.left_out.append(f"{label} (not a bank, a key of a released formative bank or README.md)")
+    return False
+
+
 def _release_data(root: Path, out: Path, modules: list[Module], all_available: bool,
                   report: ReleaseReport) -> None:
     data = root / "data"
@@ -229,34 +279,29 @@ def _release_data(root: Path, out: Path, modules: list[Module], all_available: b
     for bank in sorted(quizzes.glob("*.yml")) if quizzes.is_dir() else []:
         if bank.stem in keep:
             modes[bank.stem] = _bank_mode(bank, root)
+    named = _manifest_names(data)
     for src in _iter_files(data):
         rel = src.relative_to(data)
         parts = rel.parts
+        label = f"data/{rel.as_posix()}"
         if src.name.startswith("."):
             continue
-        if parts[0] == "quizzes" and src.suffix == ".yml" and len(parts) in (2, 3):
-            is_key = len(parts) == 3 and parts[1] == "keys"
-            mid = src.stem
-            if len(parts) == 3 and not is_key:
-                pass  # some other sub-folder of quizzes/: copied below
-            elif mid not in keep:
-                report.left_out.append(f"data/{rel.as_posix()} (module not released)")
+        if rel.as_posix() == "manifest.yml":
+            continue  # rewritten below for the files that ship
+        if parts[0] == "quizzes":
+            if not _quiz_rule(parts, src.name, keep, modes, report, label):
                 continue
-            elif is_key and mid not in modes:
-                report.left_out.append(f"data/{rel.as_posix()} (key without a bank)")
-                continue
-            elif is_key and modes[mid] == "assessed":
-                report.keys_withheld.append(f"data/{rel.as_posix()}")
-                continue
-            elif is_key:
-                report.keys_copied.append(f"data/{rel.as_posix()}")
+        elif key_module(src) is not None:
+            report.left_out.append(f"{label} (holds an answer key)")
+            continue
+        if named is not None and rel.as_posix() not in named:
+            report.left_out.append(f"{label} (not named in data/manifest.yml)")
+            continue
         if rel.as_posix() == "course.yml" and not all_available:
             dest = out / "data" / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(restrict_course_yml(src.read_text(encoding="utf-8"), keep, src), encoding="utf-8")
             continue
-        if rel.as_posix() == "manifest.yml":
-            continue  # rewritten below for the files that ship
         _copy(src, out / "data" / rel)
     if (data / "manifest.yml").is_file():
         from coursekit import manifest
@@ -330,7 +375,13 @@ def release(out: str | Path, modules: list[str] | None = None, root: str | Path 
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(dumps_notebook(nb), encoding="utf-8")
             report.notebooks.append(nb_report)
-        elif not src.name.startswith("."):
+        elif src.name.startswith("."):
+            continue
+        elif src.suffix.lower() not in IMAGE_SUFFIXES:
+            report.left_out.append(f"notebooks/{rel.as_posix()} (not a released notebook or an image)")
+        elif key_module(src) is not None:
+            report.left_out.append(f"notebooks/{rel.as_posix()} (holds an answer key)")
+        else:
             _copy(src, out_path / "notebooks" / rel)
     _release_data(root_path, out_path, chosen, all_available, report)
     assessed = sorted(Path(k).stem for k in report.keys_withheld)

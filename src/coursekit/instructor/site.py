@@ -38,6 +38,7 @@ from typing import Any
 
 from coursekit import __version__
 from coursekit.course import Course, Module
+from coursekit.errors import KitError
 from coursekit.instructor.common import (
     cell_tags,
     guard_out_dir,
@@ -97,7 +98,7 @@ TEMPLATE = """{%- extends 'index.html.j2' -%}
 """
 
 
-class SiteError(RuntimeError):
+class SiteError(KitError, RuntimeError):
     """A module could not be built (the message names the notebook and cell)."""
 
 
@@ -187,6 +188,7 @@ def _img_html(data: dict[str, Any]) -> str | None:
             if isinstance(payload, list):
                 payload = "".join(payload)
             payload = payload.strip() if isinstance(payload, str) else base64.b64encode(payload).decode()
+            payload = html.escape(re.sub(r"[^A-Za-z0-9+/=\s]", "", payload), quote=True)  # base64 only
             return (f'<img src="data:{mime};base64,{payload}" alt="{html.escape(NO_ALT, quote=True)}" '
                     'style="max-width:100%;height:auto"/>')
     return None
@@ -209,6 +211,84 @@ def normalise(nb: dict[str, Any]) -> dict[str, Any]:
 
 
 _DETAILS = re.compile(r"(<details[^>]*>\s*<summary>.*?</summary>)(.*?)(</details>)", re.S)
+SAFE_TAGS = {"p", "ul", "ol", "li", "strong", "em", "b", "i", "code", "pre", "br", "hr", "blockquote", "a",
+             "kbd", "sup", "sub", "del", "s", "table", "thead", "tbody", "tr", "th", "td", "h1", "h2", "h3",
+             "h4", "h5", "h6", "span", "div", "details", "summary"}
+_VOID = {"br", "hr"}
+_CLASS = re.compile(r"^[\w -]{1,80}$")
+_ALIGN = re.compile(r"^text-align:\s*(left|right|center);?$")
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` if it is an http(s) address, a relative path or an anchor; else None (javascript:, data:, ...)."""
+    if not url:
+        return None
+    cleaned = "".join(ch for ch in url if ch.isprintable() and not ch.isspace())
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", cleaned)
+    if scheme and scheme.group(1).lower() not in ("http", "https", "mailto"):
+        return None
+    return url.strip()
+
+
+class _Sanitiser(HTMLParser):
+    """Rebuild HTML keeping only SAFE_TAGS and harmless attributes; everything else becomes text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+
+    def _attrs(self, tag: str, attrs: list[tuple[str, str | None]]) -> str:
+        kept = []
+        for name, value in attrs:
+            name = name.lower()
+            if tag == "a" and name == "href" and safe_href(value):
+                kept.append(f' href="{html.escape(safe_href(value) or "", quote=True)}"')
+            elif name == "class" and value and _CLASS.match(value):
+                kept.append(f' class="{html.escape(value, quote=True)}"')
+            elif name == "style" and tag in ("th", "td") and value and _ALIGN.match(value.strip()):
+                kept.append(f' style="{html.escape(value.strip(), quote=True)}"')
+            elif name == "open" and tag == "details":
+                kept.append(" open")
+        return "".join(kept)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SAFE_TAGS:
+            self.out.append(f"<{tag}{self._attrs(tag, attrs)}>")
+        else:
+            self.out.append(html.escape(self.get_starttag_text() or f"<{tag}>"))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SAFE_TAGS:
+            self.out.append(f"<{tag}{self._attrs(tag, attrs)}/>" if tag in _VOID else
+                            f"<{tag}{self._attrs(tag, attrs)}></{tag}>")
+        else:
+            self.out.append(html.escape(self.get_starttag_text() or f"<{tag}/>"))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out.append(f"</{tag}>" if tag in SAFE_TAGS and tag not in _VOID else html.escape(f"</{tag}>"))
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(html.escape(data, quote=False))
+
+    def handle_comment(self, data: str) -> None:
+        pass  # comments dropped
+
+    def handle_decl(self, decl: str) -> None:
+        pass
+
+    def unknown_decl(self, data: str) -> None:
+        pass
+
+    def handle_pi(self, data: str) -> None:
+        pass
+
+
+def sanitise_html(text: str) -> str:
+    """HTML with only harmless tags and attributes kept (no script, no event handler, no javascript: link)."""
+    parser = _Sanitiser()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.out)
 
 
 def expand_details(source: str) -> str:
@@ -216,7 +296,8 @@ def expand_details(source: str) -> str:
 
     JupyterLab renders Markdown between ``<details>`` and ``</details>``; nbconvert's renderer
     ends the HTML block at the first blank line, which leaves the "hidden" answer outside the
-    disclosure, visible to everyone. Pre-rendering keeps it inside.
+    disclosure, visible to everyone. Pre-rendering keeps it inside. Raw HTML in the block is
+    kept only as far as :func:`sanitise_html` allows (lists, emphasis, http(s) links, ...).
     """
     import mistune
 
@@ -224,8 +305,8 @@ def expand_details(source: str) -> str:
 
     def repl(m: re.Match) -> str:
         inner = md(m.group(2).strip())
-        lines = [line for line in (m.group(1) + "\n" + inner + m.group(3)).splitlines() if line.strip()]
-        return "\n".join(lines)
+        block = sanitise_html(m.group(1) + "\n" + inner + m.group(3))
+        return "\n".join(line for line in block.splitlines() if line.strip())
 
     return _DETAILS.sub(repl, source)
 
@@ -360,6 +441,9 @@ def index_html(course: Course, pages: dict[str, Path], failed: dict[str, str]) -
         objectives = "".join(f"<li>{html.escape(o)}</li>" for o in m.objectives)
         items.append(f"<li>{head} <span class='ck-min'>· {m.minutes} min</span><ul>{objectives}</ul></li>")
     title = html.escape(course.title)
+    essay_href = safe_href(course.essay_url) if course.essay_url.lower().startswith(("http:", "https:")) else None
+    essay = (f'<a href="{html.escape(essay_href, quote=True)}">read the\nessay</a>' if essay_href
+             else "read the essay")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -374,9 +458,8 @@ ol.ck-modules>li{{margin:0.8em 0}} .ck-min{{color:#555}}
 <body>
 <main>
 <h1>{title}</h1>
-<p>A course built around one opinion essay (<a href="{html.escape(course.essay_url, quote=True)}">read the
-essay</a>). These pages show each module run once; to run the code, answer the quizzes and
-keep your progress, open the notebooks in Jupyter.</p>
+<p>A course built around one opinion essay ({essay}). These pages show each module run once;
+to run the code, answer the quizzes and keep your progress, open the notebooks in Jupyter.</p>
 <ol class="ck-modules">
 {"".join(items)}
 </ol>
@@ -395,8 +478,9 @@ def _page_name(m: Module) -> str:
 
 
 def _build_page(m: Module, i: int, names: list[str], nb_dir: Path, banks: _Banks, *, timeout: int,
-                hide_solutions: bool) -> tuple[str, list[str]]:
-    """Execute, prepare and render one module; returns the page and its warnings (raises SiteError)."""
+                hide_solutions: bool, run: bool = True) -> tuple[str, list[str]]:
+    """Execute (unless ``run`` is False), prepare and render one module; returns the page and its
+    warnings (raises SiteError)."""
     import nbformat
 
     from coursekit.instructor.release import read_notebook, strip_notebook
@@ -409,7 +493,8 @@ def _build_page(m: Module, i: int, names: list[str], nb_dir: Path, banks: _Banks
     except (OSError, ValueError) as exc:
         raise SiteError(str(exc)) from None
     nb.metadata["title"] = f"{m.id} · {m.title}"
-    execute(nb, nb_dir, timeout=timeout)
+    if run:
+        execute(nb, nb_dir, timeout=timeout)
     warnings = prepare_outputs(nb, banks, m.notebook)
     page = render(nb, Path(m.notebook).stem, nb_dir, prev=names[i - 1] if i else None,
                   next_=names[i + 1] if i + 1 < len(names) else None)
@@ -418,11 +503,13 @@ def _build_page(m: Module, i: int, names: list[str], nb_dir: Path, banks: _Banks
 
 def build_site(out: str | Path, modules: list[str] | None = None, root: str | Path | None = None, *,
                timeout: int = 600, hide_solutions: bool = False, show_progress: bool = True,
-               jobs: int = 1) -> SiteReport:
+               jobs: int = 1, run: bool = True) -> SiteReport:
     """Execute and render every available module (or ``modules``) into ``out``.
 
     ``jobs`` notebooks run at once (each in its own kernel). A module that fails is reported
-    in ``failed`` and listed as not built; the others are still built.
+    in ``failed`` and listed as not built; the others are still built. ``run=False`` renders
+    the notebooks as stored, without running them (a quick preview of text and layout: no
+    figures, no quiz text).
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -444,7 +531,7 @@ def build_site(out: str | Path, modules: list[str] | None = None, root: str | Pa
             print(f"building {m.id} {m.title} ...", file=sys.stderr, flush=True)
         try:
             page, warnings = _build_page(m, i, names, nb_dir, banks, timeout=timeout,
-                                         hide_solutions=hide_solutions)
+                                         hide_solutions=hide_solutions, run=run)
         except SiteError as exc:
             return None, [], f"notebooks/{m.notebook}: {exc}"
         return page, warnings, None

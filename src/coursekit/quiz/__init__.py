@@ -10,21 +10,26 @@ The pieces, each usable on its own:
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 __all__ = ["show", "QuizView", "export_progress"]
 
 
-def export_progress(out: str = "my-progress.json") -> str:
-    """Write your submission file (all your answers) for your instructor; returns its path.
+def export_progress(out: str = "my-progress.json", *, include_reflections: bool = False) -> str:
+    """Write your submission file for your instructor; returns its path.
 
-    The same as ``coursekit progress export --out FILE`` on the command line.
+    It holds your quiz answers and hand-in texts (the capstone brief and peer review). Your
+    reflections stay on your computer unless you pass ``include_reflections=True``. The same as
+    ``coursekit progress export --out FILE [--include-reflections]`` on the command line.
     """
+    from coursekit.quiz.progress import export_submission
     from coursekit.quiz.store import ProgressStore
 
-    doc = ProgressStore().export(out)
-    print(f"Saved {len(doc['events'])} answers by {doc['learner']} to {out}. "
-          "Download it (right-click it in the file browser → Download) and hand it in.")
+    result = export_submission(ProgressStore(), out, include_reflections=include_reflections)
+    print(result.message() + " Download it (right-click it in the file browser → Download) and hand it in."
+          + ("" if include_reflections else " To hand in your reflections too: "
+             f"export_progress({out!r}, include_reflections=True)."))
     return out
 
 
@@ -65,7 +70,7 @@ class QuizView:
         if reflections:
             done = sum(1 for x in reflections if x.result is not None)
             text += f" Reflections recorded: {done} of {len(reflections)}."
-        self.summary.summary_html = f"<strong>{self.bank.title}</strong>: {text}"
+        self.summary.summary_html = f"<strong>{html.escape(self.bank.title)}</strong>: {text}"
 
     @property
     def score(self) -> float:
@@ -76,7 +81,7 @@ class QuizView:
 
         bundle = self.box._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
-        data["text/html"] = (f"<h3>Check your understanding: {self.bank.title}</h3>"
+        data["text/html"] = (f"<h3>Check your understanding: {html.escape(self.bank.title)}</h3>"
                              + "".join(static_html(x._q) for x in self.widgets))
         data["text/plain"] = f"Quiz: {self.bank.title} ({len(self.widgets)} questions; run in Jupyter to answer)"
         return bundle

@@ -8,20 +8,24 @@ that names the file, the question id, the field and what is expected.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from coursekit.errors import DataError, read_yaml
+from coursekit.errors import DataError
 from coursekit.paths import data_file
-from coursekit.quiz.model import GRADED, Key, Option, Question
+from coursekit.quiz import types as qtypes
+from coursekit.quiz.model import Key, Option, Question
+from coursekit.validate import read_yaml
 
 BANK_SCHEMA = "coursekit-quiz/1"
 KEY_SCHEMA = "coursekit-quiz-key/1"
 MODES = ("formative", "assessed")
 ID = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
@@ -35,10 +39,9 @@ class OptionModel(_Strict):
 
 class QuestionModel(_Strict):
     id: ID
-    type: Literal["single_choice", "multiple_select", "true_false", "numeric", "ordering",
-                  "categorise", "text"]
+    type: str  # a name in the question-type registry (checked after parsing)
     prompt: str = Field(min_length=1)
-    points: float = Field(default=1.0, ge=0, le=100)
+    points: float = Field(default=1.0, ge=0, le=100, allow_inf_nan=False)
     hint: str | None = None
     options: list[OptionModel] = []
     items: list[OptionModel] = []
@@ -46,6 +49,7 @@ class QuestionModel(_Strict):
     unit: str | None = None
     min_words: int = Field(default=0, ge=0, le=500)
     sources: list[str] = []
+    hand_in: bool = False
 
 
 class BankModel(_Strict):
@@ -60,12 +64,35 @@ class KeyModel(_Strict):
     correct: Any = None
     feedback: dict[str, str] = {}
     explanation: str = ""
-    tolerance: dict[Literal["abs", "rel"], float] | None = None
+    tolerance: dict[Literal["abs", "rel"], Finite] | None = None
+
+    @field_validator("correct")
+    @classmethod
+    def _finite(cls, value):
+        return check_finite(value)
 
     @field_validator("feedback", mode="before")
     @classmethod
     def _str_keys(cls, value):
         return {str(k).lower() if isinstance(k, bool) else str(k): v for k, v in (value or {}).items()}
+
+
+def check_finite(value: Any) -> Any:
+    """``value`` unchanged, or a ValueError if it holds NaN or an infinity (``.nan``, ``.inf`` in YAML).
+
+    A NaN key is never equal to any answer, and an infinite one or an infinite tolerance makes
+    every number right.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"{item} is not a finite number (write a number, not .nan or .inf)")
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return value
 
 
 class KeyFileModel(_Strict):
@@ -152,6 +179,9 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
             raise DataError(path, f"id {qm.id!r} is used twice.", row=where, field="id",
                             fix="give every question its own stable id.")
         seen.add(qm.id)
+        if qm.type not in qtypes.REGISTRY:
+            raise DataError(path, f"unknown question type {qm.type!r}.", row=where, field="type",
+                            fix=f"use one of {', '.join(qtypes.names())} (see data/quizzes/README.md).")
         _check_shape(path, where, qm)
         for sid in qm.sources:
             if sid not in known_sources:
@@ -162,7 +192,8 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
             options=tuple(Option(o.id, o.text) for o in qm.options),
             items=tuple(Option(o.id, o.text) for o in qm.items),
             categories=tuple(Option(o.id, o.text) for o in qm.categories),
-            unit=qm.unit, min_words=qm.min_words, sources=tuple(qm.sources)))
+            unit=qm.unit, min_words=qm.min_words, sources=tuple(qm.sources),
+            hand_in=qm.hand_in or qtypes.get(qm.type).graded))
     kpath = key_path_for(path)
     key_map = None
     if keys is True or (keys is None and kpath.is_file()):
@@ -170,18 +201,15 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
     return Bank(bank.module, bank.title, bank.mode, tuple(questions), key_map, path)
 
 
-def _check_shape(path: Path, where: str, q: QuestionModel) -> None:
-    def need(field: str, ok: bool, what: str) -> None:
-        if not ok:
-            raise DataError(path, f"a {q.type} question needs {what}.", row=where, field=field,
-                            fix=f"add '{field}:' with {what}.")
+_WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
 
-    if q.type in ("single_choice", "multiple_select"):
-        need("options", len(q.options) >= 2, "at least two options")
-    if q.type in ("ordering", "categorise"):
-        need("items", len(q.items) >= 2, "at least two items")
-    if q.type == "categorise":
-        need("categories", len(q.categories) >= 2, "at least two categories")
+
+def _check_shape(path: Path, where: str, q: QuestionModel) -> None:
+    for pool, least in qtypes.get(q.type).pools.items():
+        if len(getattr(q, pool)) < least:
+            what = f"at least {_WORDS.get(least, least)} {pool}"
+            raise DataError(path, f"a {q.type} question needs {what}.", row=where, field=pool,
+                            fix=f"add '{pool}:' with {what}.")
     for pool in ("options", "items", "categories"):
         ids = [o.id for o in getattr(q, pool)]
         if len(ids) != len(set(ids)):
@@ -214,7 +242,7 @@ def load_keys(path: Path, questions: list[Question], module: str) -> dict[str, K
     for q in questions:
         km = model.keys.get(q.id)
         if km is None:
-            if q.type in GRADED:
+            if q.graded:
                 raise DataError(path, "a graded question has no key.", row=f"question {q.id}",
                                 fix=f"add a key for {q.id} under 'keys:'.")
             continue
@@ -224,45 +252,24 @@ def load_keys(path: Path, questions: list[Question], module: str) -> dict[str, K
 
 def _key(path: Path, q: Question, km: KeyModel) -> Key:
     where = f"question {q.id}"
-
-    def bad(field: str, message: str, fix: str) -> DataError:
-        return DataError(path, message, row=where, field=field, fix=fix)
-
-    opt = [o.id for o in q.options]
-    items = [i.id for i in q.items]
-    cats = [c.id for c in q.categories]
-    c = km.correct
-    if q.type == "single_choice" and c not in opt:
-        raise bad("correct", f"{c!r} is not an option id.", f"use one of {opt}.")
-    if q.type == "multiple_select":
-        if not isinstance(c, list) or not c or any(x not in opt for x in c):
-            raise bad("correct", f"{c!r} should be a non-empty list of option ids.", f"choose from {opt}.")
-    if q.type == "true_false" and not isinstance(c, bool):
-        raise bad("correct", f"{c!r} should be true or false.", "write true or false (no quotes).")
-    if q.type == "numeric":
-        if isinstance(c, bool) or not isinstance(c, int | float):
-            raise bad("correct", f"{c!r} should be a number.", "write the value as a number.")
-        if not km.tolerance or len(km.tolerance) != 1 or min(km.tolerance.values()) < 0:
-            raise bad("tolerance", "a numeric key needs exactly one non-negative tolerance.",
-                      "write e.g. 'tolerance: {abs: 5}' or 'tolerance: {rel: 0.05}'.")
-    if q.type == "ordering" and (not isinstance(c, list) or sorted(map(str, c)) != sorted(items)):
-        raise bad("correct", "should list every item id once, in the right order.", f"use {items}.")
-    if q.type == "categorise":
-        if not isinstance(c, dict) or sorted(c) != sorted(items) or any(v not in cats for v in c.values()):
-            raise bad("correct", "should map every item id to a category id.",
-                      f"items {items}, categories {cats}.")
-    allowed = {
-        "single_choice": opt, "multiple_select": opt, "true_false": ["true", "false"],
-        "numeric": ["low", "high", "right"], "ordering": items, "categorise": items, "text": [],
-    }[q.type]
+    qtype = qtypes.get(q.type)
+    if km.tolerance is not None and not qtype.takes_tolerance:
+        raise DataError(path, f"a {q.type} key takes no tolerance.", row=where, field="tolerance",
+                        fix="remove 'tolerance:'.")
+    try:
+        qtype.check_key(q, km.correct, km.tolerance)
+    except qtypes.KeyProblem as exc:
+        raise DataError(path, exc.message, row=where, field=exc.field, fix=exc.fix) from None
+    allowed = qtype.feedback_ids(q)
     stray = [k for k in km.feedback if k not in allowed]
     if stray:
-        raise bad("feedback", f"feedback for unknown id(s) {stray}.", f"use ids from {allowed}.")
-    if q.type in GRADED and not km.explanation.strip():
-        raise bad("explanation", "every graded question needs an explanation.",
-                  "say why the answer is right, shown after answering.")
+        raise DataError(path, f"feedback for unknown id(s) {stray}.", row=where, field="feedback",
+                        fix=f"use ids from {allowed}.")
+    if qtype.graded and not km.explanation.strip():
+        raise DataError(path, "every graded question needs an explanation.", row=where, field="explanation",
+                        fix="say why the answer is right, shown after answering.")
     tol = km.tolerance or {}
-    return Key(correct=c, feedback=dict(km.feedback), explanation=km.explanation.strip(),
+    return Key(correct=km.correct, feedback=dict(km.feedback), explanation=km.explanation.strip(),
                tolerance_abs=tol.get("abs"), tolerance_rel=tol.get("rel"))
 
 

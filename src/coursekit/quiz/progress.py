@@ -1,8 +1,81 @@
-"""Progress per module, from the store and the course manifest."""
+"""Progress per module, from the store and the course manifest; the hand-in export."""
 
 from __future__ import annotations
 
-from coursekit.quiz.store import ProgressStore, current_learner
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coursekit.quiz.store import Event, ProgressStore, current_learner
+
+
+@dataclass
+class Export:
+    """What a hand-in export wrote and what it kept on the learner's machine."""
+
+    out: Path
+    doc: dict[str, Any]
+    reflections: bool  # reflections included
+    private: list[Event] = field(default_factory=list)  # answers to reflections, held back
+    unknown: list[Event] = field(default_factory=list)  # questions no bank here describes, held back
+
+    def message(self) -> str:
+        n = len(self.doc["events"])
+        line = f"Saved {n} answers by {self.doc['learner']} to {self.out}"
+        if self.reflections:
+            line += ", your reflections included (you asked for them)."
+        else:
+            qs = sorted({f"{e.module}/{e.question_id}" for e in self.private})
+            line += (": graded answers and hand-in texts (the capstone brief); your reflections are not "
+                     "included" + (f" ({len(self.private)} answer(s) to {', '.join(qs)} stay on this computer)"
+                                   if qs else "") + ".")
+        if self.unknown:
+            qs = sorted({f"{e.module}/{e.question_id}" for e in self.unknown})
+            line += (f" {len(self.unknown)} answer(s) to questions this course copy does not have "
+                     f"({', '.join(qs[:5])}{', ...' if len(qs) > 5 else ''}) were left out as well; run the "
+                     "export from the course folder (or set COURSEKIT_ROOT) to include them.")
+        return line
+
+
+def _hand_in_questions(modules: set[str]) -> dict[tuple[str, str], bool]:
+    """(module, question) -> handed in by default, for every bank that can be loaded here."""
+    from coursekit.errors import DataError
+    from coursekit.quiz.bank import bank_path, load_bank
+
+    out: dict[tuple[str, str], bool] = {}
+    for module in sorted(modules):
+        try:
+            bank = load_bank(bank_path(module), keys=False, known_sources=_Any())
+        except (DataError, FileNotFoundError, OSError):
+            continue
+        for q in bank.questions:
+            out[(module, q.id)] = q.graded or q.hand_in
+    return out
+
+
+class _Any:
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def export_submission(store: ProgressStore, out: str | Path, learner: str | None = None, *,
+                      include_reflections: bool = False) -> Export:
+    """Write the hand-in file: graded answers and hand-in texts; reflections only when asked.
+
+    A reflection is a text question without ``hand_in: true`` in its bank. Answers to
+    questions no bank of this course copy describes are left out too (they could be
+    reflections), and the message says so.
+    """
+    learner = learner or current_learner()
+    events = store.events(learner)
+    if include_reflections:
+        doc = store.export(out, learner)
+        return Export(Path(out), doc, True)
+    kinds = _hand_in_questions({e.module for e in events})
+    private = [e for e in events if kinds.get((e.module, e.question_id)) is False]
+    unknown = [e for e in events if (e.module, e.question_id) not in kinds]
+    doc = store.export(out, learner, keep=lambda e: kinds.get((e.module, e.question_id)) is True)
+    return Export(Path(out), doc, False, private, unknown)
 
 
 def summary_rows(store: ProgressStore, learner: str | None = None) -> dict:

@@ -5,8 +5,14 @@
   network file systems that JupyterHub home directories often live on.
 - Each write is ``BEGIN IMMEDIATE`` with a busy timeout, so two notebooks (or two
   processes) writing at once both succeed, one after the other.
-- A damaged database is moved aside under a dated name and a new one started, with
-  a warning: nothing is silently lost.
+- Reading never writes: it opens the database read-only, so a store the learner may only
+  read (another user's, a read-only mount) is still shown and exportable. Only recovering from
+  an interrupted write (a leftover rollback journal) needs to write.
+- Only a file that fails SQLite's integrity checks (not a database, or corrupt) is moved
+  aside under a dated name and a new one started, with a warning: nothing is silently lost.
+  A move that fails is reported in :attr:`ProgressStore.notice`, not raised.
+- A permission problem is a :class:`StoreError` that says what, where and the fix; it is
+  never taken for damage.
 
 Location: ``$COURSEKIT_PROGRESS_DB`` if set, else ``~/.coursekit/progress.sqlite``.
 Learner: ``$COURSEKIT_LEARNER``, else ``$JUPYTERHUB_USER``, else the login name.
@@ -20,9 +26,11 @@ import json
 import os
 import sqlite3
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from coursekit import __version__
 
@@ -50,8 +58,34 @@ CREATE INDEX IF NOT EXISTS events_by_question ON events (learner, module, questi
 """
 
 
+_DAMAGED = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
+
+
 class DamagedStoreWarning(UserWarning):
     """The progress database was damaged and has been moved aside."""
+
+
+class StoreError(OSError):
+    """The progress store cannot be read or written (a permission problem, a full disk, ...).
+
+    ``what`` is wrong, ``where`` (the file or folder) and the ``fix``; the message joins them.
+    """
+
+    def __init__(self, what: str, where: str | Path, fix: str) -> None:
+        self.what, self.where, self.fix = what, str(where), fix
+        super().__init__(f"{self.where}: {what} Fix: {fix}")
+
+
+def _errorname(exc: sqlite3.Error) -> str:
+    return getattr(exc, "sqlite_errorname", "") or ""
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    name = _errorname(exc)
+    if name:
+        return name.startswith(_DAMAGED)
+    text = str(exc)
+    return "not a database" in text or "malformed" in text
 
 
 def default_path() -> Path:
@@ -69,6 +103,24 @@ def current_learner() -> str:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name in some containers
         return "learner"
+
+
+def _dumps(value: Any, **kwargs: Any) -> str:
+    """JSON text; escaped to ASCII when it holds characters UTF-8 cannot store (lone surrogates)."""
+    text = json.dumps(value, ensure_ascii=False, **kwargs)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(value, ensure_ascii=True, **kwargs)
+    return text
+
+
+def _loads(text: Any) -> Any:
+    """A stored answer; text that is not JSON (edited by hand) is returned as it is."""
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        return text
 
 
 @dataclass(frozen=True)
@@ -98,50 +150,123 @@ class ProgressStore:
         self.notice: str | None = None  # set when a damaged file was moved aside
 
     # -- connection -------------------------------------------------------------------------
+    def _uri(self, mode: str) -> str:
+        return f"file:{quote(str(self.path.absolute()), safe='/')}?mode={mode}"
+
+    def _cannot_write(self, why: str) -> StoreError:
+        return StoreError(f"your answers cannot be saved ({why}).", self.path,
+                          "make the folder and the file writable for you (or set COURSEKIT_PROGRESS_DB to a "
+                          "file in a folder you can write, e.g. in your home folder), then submit again. "
+                          "Your earlier answers are still in the file.")
+
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        con.execute("PRAGMA journal_mode = DELETE")
-        con.executescript(_DDL)
-        con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        """A connection for writing; creates the folder, the file and the table if needed."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._cannot_write(f"the folder {self.path.parent} cannot be created: "
+                                     f"{exc.strerror or exc}") from None
+        con = sqlite3.connect(self._uri("rwc"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "delete":
+                con.execute("PRAGMA journal_mode = DELETE")
+            if con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'events'").fetchone()[0] == 0:
+                con.executescript(_DDL)
+                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            con.close()
+            raise
         return con
 
     def _open(self) -> sqlite3.Connection:
+        """A connection for writing; a damaged file is moved aside, a permission problem raised."""
         try:
             con = self._connect()
             con.execute("SELECT count(*) FROM events").fetchone()
             return con
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                raise
-            self._move_aside(exc)
+            if not _is_damage(exc):
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise
+                raise self._cannot_write(str(exc)) from None
+            if not self._move_aside(exc):
+                raise self._cannot_write(f"it is damaged and could not be moved aside: {self.notice}") from None
             return self._connect()
 
-    def _move_aside(self, exc: Exception) -> None:
+    def _read(self, sql: str, args: list[Any]) -> list[tuple]:
+        """Rows of a query, opening the file read-only; [] when there is no store yet."""
+        if not self.path.exists():
+            return []
+        for mode in ("ro", "rw"):  # "rw" only to roll back a write that was interrupted
+            try:
+                con = sqlite3.connect(self._uri(mode), uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                      isolation_level=None)
+            except sqlite3.Error as exc:
+                raise self._cannot_read(str(exc)) from None
+            try:
+                con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                return con.execute(sql, args).fetchall()
+            except sqlite3.DatabaseError as exc:
+                name = _errorname(exc)
+                if _is_damage(exc):
+                    self._move_aside(exc)
+                    return []
+                if "no such table" in str(exc):
+                    return []  # an empty file: nothing answered yet
+                if mode == "ro" and name.startswith("SQLITE_READONLY"):
+                    continue  # a leftover journal: recovering it needs a writable connection
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise
+                raise self._cannot_read(str(exc)) from None
+            finally:
+                con.close()
+        raise self._cannot_read("an interrupted write left a journal that cannot be rolled back here")
+
+    def _cannot_read(self, why: str) -> StoreError:
+        return StoreError(f"your saved answers cannot be read ({why}).", self.path,
+                          "make the file and its folder readable for you, or ask for help; the file is "
+                          "left as it is.")
+
+    def _move_aside(self, exc: Exception) -> bool:
+        """Keep a damaged file under a dated name; True if moved (a failure is noted, not raised)."""
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = self.path.with_name(f"{self.path.stem}.damaged-{stamp}{self.path.suffix}")
         n = 1
         while target.exists():
             target = self.path.with_name(f"{self.path.stem}.damaged-{stamp}-{n}{self.path.suffix}")
             n += 1
-        os.replace(self.path, target)
-        for suffix in ("-journal",):
-            side = Path(str(self.path) + suffix)
-            if side.exists():
-                os.replace(side, Path(str(target) + suffix))
+        try:
+            os.replace(self.path, target)
+        except OSError as move_error:
+            self.notice = (f"Your progress file {self.path} is damaged ({exc}) and could not be moved aside "
+                           f"({move_error.strerror or move_error}). Fix: make its folder writable, or tell your "
+                           "instructor; the file is left as it is.")
+            warnings.warn(self.notice, DamagedStoreWarning, stacklevel=3)
+            return False
+        side = Path(str(self.path) + "-journal")
+        if side.exists():
+            try:
+                os.replace(side, Path(str(target) + "-journal"))
+            except OSError:
+                pass  # the journal of a damaged file: kept where it is
         self.notice = (f"Your progress file {self.path} was damaged ({exc}); it was kept as "
                        f"{target.name} and a new one started. Tell your instructor if answers are missing.")
         warnings.warn(self.notice, DamagedStoreWarning, stacklevel=3)
+        return True
 
     # -- writing and reading ------------------------------------------------------------------
     def append(self, *, module: str, question_id: str, question_hash: str, key_hash: str | None,
                mode: str, answer: Any, score: float | None, max_score: float,
                learner: str | None = None) -> int:
         """Append one submission; returns its row id."""
+        try:
+            text = _dumps(answer, sort_keys=True)
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise StoreError(f"this answer cannot be saved ({type(exc).__name__}: {str(exc)[:100]}).", self.path,
+                             "give an answer of text, numbers or choices.") from None
         row = (dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"), learner or current_learner(),
-               module, question_id, question_hash, key_hash, mode,
-               json.dumps(answer, ensure_ascii=False, sort_keys=True), score, max_score, __version__)
+               module, question_id, question_hash, key_hash, mode, text, score, max_score, __version__)
         con = self._open()
         try:
             con.execute("BEGIN IMMEDIATE")
@@ -149,6 +274,12 @@ class ProgressStore:
                               f"({', '.join('?' * len(_COLUMNS))})", row)
             con.execute("COMMIT")
             return int(cur.lastrowid)
+        except sqlite3.DatabaseError as exc:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise
+            raise self._cannot_write(str(exc)) from None
         except BaseException:
             if con.in_transaction:
                 con.execute("ROLLBACK")
@@ -157,22 +288,16 @@ class ProgressStore:
             con.close()
 
     def events(self, learner: str | None = None, module: str | None = None) -> list[Event]:
-        if not self.path.exists():
-            return []
-        con = self._open()
-        try:
-            sql = f"SELECT id, {', '.join(_COLUMNS)} FROM events WHERE 1=1"
-            args: list[Any] = []
-            if learner:
-                sql += " AND learner = ?"
-                args.append(learner)
-            if module:
-                sql += " AND module = ?"
-                args.append(module)
-            rows = con.execute(sql + " ORDER BY id", args).fetchall()
-        finally:
-            con.close()
-        return [Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], json.loads(r[8]), r[9], r[10], r[11])
+        sql = f"SELECT id, {', '.join(_COLUMNS)} FROM events WHERE 1=1"
+        args: list[Any] = []
+        if learner:
+            sql += " AND learner = ?"
+            args.append(learner)
+        if module:
+            sql += " AND module = ?"
+            args.append(module)
+        rows = self._read(sql + " ORDER BY id", args)
+        return [Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], _loads(r[8]), r[9], r[10], r[11])
                 for r in rows]
 
     def latest(self, learner: str | None = None, module: str | None = None) -> dict[tuple[str, str], Event]:
@@ -182,11 +307,17 @@ class ProgressStore:
             out[(e.module, e.question_id)] = e
         return out
 
-    def export(self, out: str | Path, learner: str | None = None) -> dict[str, Any]:
-        """Write a schema-versioned submission file for the instructor; returns its content."""
+    def export(self, out: str | Path, learner: str | None = None,
+               keep: Callable[[Event], bool] | None = None) -> dict[str, Any]:
+        """Write a schema-versioned submission file for the instructor; returns its content.
+
+        ``keep`` chooses the events to hand in (default: all); ``latest`` points at the last
+        kept event of each question. :func:`coursekit.quiz.progress.export_submission` keeps
+        reflections out unless the learner asks.
+        """
         learner = learner or current_learner()
-        events = self.events(learner)
-        latest = {f"{m}/{q}": e.id for (m, q), e in self.latest(learner).items()}
+        events = [e for e in self.events(learner) if keep is None or keep(e)]
+        latest = {f"{e.module}/{e.question_id}": e.id for e in events}
         doc = {
             "schema": SUBMISSION_SCHEMA,
             "kit_version": __version__,
@@ -196,8 +327,12 @@ class ProgressStore:
             "latest": latest,
         }
         path = Path(out)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(_dumps(doc, indent=1), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise StoreError(f"the submission file cannot be written ({exc.strerror or exc}).", path,
+                             "choose a file in a folder you can write, e.g. --out ~/my-progress.json.") from None
         return doc

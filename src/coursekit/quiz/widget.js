@@ -15,6 +15,108 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// One renderer per question type: (ctx) => fills ctx.body. ctx holds the question, the current
+// value, whether the form is locked, setValue, a unique id prefix and the polite hint box.
+function renderChoice({ q, value, locked, setValue, uid, body }) {
+  const multi = q.type === "multiple_select";
+  const opts = q.type === "true_false" ? [{ id: "true", text: "True" }, { id: "false", text: "False" }] : q.options;
+  const chosen = multi ? new Set(value || []) : (value === null || value === undefined ? null : String(value));
+  if (multi) body.append(el("p", { class: "ck-instruction", text: "Tick every option that applies." }));
+  for (const o of opts) {
+    const id = `${uid}-${o.id}`;
+    const input = el("input", {
+      type: multi ? "checkbox" : "radio", name: `${uid}-choice`, id, value: o.id,
+      checked: multi ? chosen.has(o.id) : chosen === o.id, disabled: locked,
+      onchange: () => {
+        if (multi) {
+          const picked = [...body.querySelectorAll("input:checked")].map((i) => i.value);
+          setValue(picked);
+        } else setValue(q.type === "true_false" ? o.id === "true" : o.id);
+      },
+    });
+    body.append(el("div", { class: "ck-option" }, input, el("label", { for: id, html: o.text_html || o.text })));
+  }
+}
+
+function renderNumeric({ q, value, locked, setValue, uid, body }) {
+  const id = `${uid}-num`;
+  body.append(el("label", { for: id, text: `Your answer${q.unit ? ` (in ${q.unit})` : ""}` }));
+  body.append(el("input", {
+    type: "text", inputmode: "decimal", id, class: "ck-number", value: value ?? "", disabled: locked,
+    oninput: (e) => setValue(e.target.value),
+  }));
+  if (q.unit) body.append(el("span", { class: "ck-unit", "aria-hidden": "true", text: ` ${q.unit}` }));
+}
+
+function renderOrdering({ q, value, locked, setValue, body, root, hintBox }) {
+  const order = Array.isArray(value) && value.length ? value : q.items.map((i) => i.id);
+  if (!Array.isArray(value) || !value.length) queueMicrotask(() => setValue(order));
+  body.append(el("p", { class: "ck-instruction", text: "Use the Up and Down buttons to put the items in order (first at the top)." }));
+  const list = el("ol", { class: "ck-order" });
+  const text = Object.fromEntries(q.items.map((i) => [i.id, i.text]));
+  order.forEach((itemId, n) => {
+    const move = (d) => {
+      const next = [...order];
+      [next[n], next[n + d]] = [next[n + d], next[n]];
+      setValue(next);
+      hintBox.textContent = `${text[itemId]} moved to position ${n + d + 1}.`;
+      requestAnimationFrame(() => {
+        const btn = root.querySelector(`[data-move="${itemId}:${d}"]`) || root.querySelector(`[data-move^="${itemId}:"]`);
+        if (btn) btn.focus();
+      });
+    };
+    list.append(el("li", { class: "ck-order-item" },
+      el("span", { class: "ck-order-text", text: text[itemId] }),
+      el("button", { type: "button", class: "ck-move", "data-move": `${itemId}:-1`, "aria-label": `Move ${text[itemId]} up`, disabled: locked || n === 0, onclick: () => move(-1), text: "▲ Up" }),
+      el("button", { type: "button", class: "ck-move", "data-move": `${itemId}:1`, "aria-label": `Move ${text[itemId]} down`, disabled: locked || n === order.length - 1, onclick: () => move(1), text: "▼ Down" })));
+  });
+  body.append(list);
+}
+renderOrdering.rebuildOnValue = true;
+
+function renderCategorise({ q, value, locked, setValue, uid, body }) {
+  const current = value && typeof value === "object" ? { ...value } : {};
+  body.append(el("p", { class: "ck-instruction", text: "Choose a category for each item." }));
+  const table = el("div", { class: "ck-cat" });
+  for (const item of q.items) {
+    const id = `${uid}-cat-${item.id}`;
+    const select = el("select", {
+      id, disabled: locked,
+      onchange: (e) => { current[item.id] = e.target.value; setValue({ ...current }); },
+    }, el("option", { value: "", text: "choose…" }));
+    for (const c of q.categories) select.append(el("option", { value: c.id, text: c.text, selected: current[item.id] === c.id }));
+    table.append(el("div", { class: "ck-cat-row" }, el("label", { for: id, html: item.text_html || item.text }), select));
+  }
+  body.append(table);
+}
+
+function renderText({ q, value, locked, setValue, uid, body }) {
+  const id = `${uid}-text`;
+  body.append(el("label", { for: id, text: q.min_words ? `Your answer (at least ${q.min_words} words)` : "Your answer" }));
+  const words = (t) => (t || "").split(/\s+/).filter(Boolean).length;
+  const count = el("div", { class: "ck-count", id: `${uid}-count` });
+  const showCount = (t) => { count.textContent = `${words(t)} words` + (q.min_words ? ` (at least ${q.min_words})` : ""); };
+  body.append(el("textarea", { id, rows: Math.max(4, Math.min(20, Math.ceil((q.min_words || 0) / 10))), class: "ck-text", disabled: locked, "aria-describedby": `${uid}-count`, oninput: (e) => { showCount(e.target.value); setValue(e.target.value); } }, document.createTextNode(value ?? "")));
+  showCount(value);
+  body.append(count);
+}
+
+// The renderer table: a question type the kit registers in Python needs an entry here.
+export const RENDERERS = {
+  single_choice: renderChoice,
+  multiple_select: renderChoice,
+  true_false: renderChoice,
+  numeric: renderNumeric,
+  ordering: renderOrdering,
+  categorise: renderCategorise,
+  text: renderText,
+};
+
+function renderUnknown({ q, body }) {
+  body.append(el("p", { class: "ck-instruction", role: "alert",
+    text: `This question is of a type (${q.type}) that this version of the quiz cannot show. Update coursekit, then reopen the notebook.` }));
+}
+
 function render({ model, el: host }) {
   const uid = `ck-q-${++counter}-${Math.random().toString(36).slice(2, 7)}`;
   host.classList.add("coursekit-quiz");
@@ -42,80 +144,8 @@ function render({ model, el: host }) {
     fs.append(legend);
     const value = model.get("value");
     const body = el("div", { class: "ck-body" });
-    if (q.type === "single_choice" || q.type === "true_false" || q.type === "multiple_select") {
-      const multi = q.type === "multiple_select";
-      const opts = q.type === "true_false" ? [{ id: "true", text: "True" }, { id: "false", text: "False" }] : q.options;
-      const chosen = multi ? new Set(value || []) : (value === null || value === undefined ? null : String(value));
-      if (multi) body.append(el("p", { class: "ck-instruction", text: "Tick every option that applies." }));
-      for (const o of opts) {
-        const id = `${uid}-${o.id}`;
-        const input = el("input", {
-          type: multi ? "checkbox" : "radio", name: `${uid}-choice`, id, value: o.id,
-          checked: multi ? chosen.has(o.id) : chosen === o.id, disabled: locked,
-          onchange: () => {
-            if (multi) {
-              const picked = [...body.querySelectorAll("input:checked")].map((i) => i.value);
-              setValue(picked);
-            } else setValue(q.type === "true_false" ? o.id === "true" : o.id);
-          },
-        });
-        body.append(el("div", { class: "ck-option" }, input, el("label", { for: id, html: o.text_html || o.text })));
-      }
-    } else if (q.type === "numeric") {
-      const id = `${uid}-num`;
-      body.append(el("label", { for: id, text: `Your answer${q.unit ? ` (in ${q.unit})` : ""}` }));
-      body.append(el("input", {
-        type: "text", inputmode: "decimal", id, class: "ck-number", value: value ?? "", disabled: locked,
-        oninput: (e) => setValue(e.target.value),
-      }));
-      if (q.unit) body.append(el("span", { class: "ck-unit", "aria-hidden": "true", text: ` ${q.unit}` }));
-    } else if (q.type === "ordering") {
-      const order = Array.isArray(value) && value.length ? value : q.items.map((i) => i.id);
-      if (!Array.isArray(value) || !value.length) queueMicrotask(() => setValue(order));
-      body.append(el("p", { class: "ck-instruction", text: "Use the Up and Down buttons to put the items in order (first at the top)." }));
-      const list = el("ol", { class: "ck-order" });
-      const text = Object.fromEntries(q.items.map((i) => [i.id, i.text]));
-      order.forEach((itemId, n) => {
-        const move = (d) => {
-          const next = [...order];
-          [next[n], next[n + d]] = [next[n + d], next[n]];
-          setValue(next);
-          hintBox.textContent = `${text[itemId]} moved to position ${n + d + 1}.`;
-          requestAnimationFrame(() => {
-            const btn = root.querySelector(`[data-move="${itemId}:${d}"]`) || root.querySelector(`[data-move^="${itemId}:"]`);
-            if (btn) btn.focus();
-          });
-        };
-        list.append(el("li", { class: "ck-order-item" },
-          el("span", { class: "ck-order-text", text: text[itemId] }),
-          el("button", { type: "button", class: "ck-move", "data-move": `${itemId}:-1`, "aria-label": `Move ${text[itemId]} up`, disabled: locked || n === 0, onclick: () => move(-1), text: "▲ Up" }),
-          el("button", { type: "button", class: "ck-move", "data-move": `${itemId}:1`, "aria-label": `Move ${text[itemId]} down`, disabled: locked || n === order.length - 1, onclick: () => move(1), text: "▼ Down" })));
-      });
-      body.append(list);
-    } else if (q.type === "categorise") {
-      const current = value && typeof value === "object" ? { ...value } : {};
-      body.append(el("p", { class: "ck-instruction", text: "Choose a category for each item." }));
-      const table = el("div", { class: "ck-cat" });
-      for (const item of q.items) {
-        const id = `${uid}-cat-${item.id}`;
-        const select = el("select", {
-          id, disabled: locked,
-          onchange: (e) => { current[item.id] = e.target.value; setValue({ ...current }); },
-        }, el("option", { value: "", text: "choose…" }));
-        for (const c of q.categories) select.append(el("option", { value: c.id, text: c.text, selected: current[item.id] === c.id }));
-        table.append(el("div", { class: "ck-cat-row" }, el("label", { for: id, html: item.text_html || item.text }), select));
-      }
-      body.append(table);
-    } else if (q.type === "text") {
-      const id = `${uid}-text`;
-      body.append(el("label", { for: id, text: q.min_words ? `Your answer (at least ${q.min_words} words)` : "Your answer" }));
-      const words = (t) => (t || "").split(/\s+/).filter(Boolean).length;
-      const count = el("div", { class: "ck-count", id: `${uid}-count` });
-      const showCount = (t) => { count.textContent = `${words(t)} words` + (q.min_words ? ` (at least ${q.min_words})` : ""); };
-      body.append(el("textarea", { id, rows: Math.max(4, Math.min(20, Math.ceil((q.min_words || 0) / 10))), class: "ck-text", disabled: locked, "aria-describedby": `${uid}-count`, oninput: (e) => { showCount(e.target.value); setValue(e.target.value); } }, document.createTextNode(value ?? "")));
-      showCount(value);
-      body.append(count);
-    }
+    const renderer = RENDERERS[q.type] || renderUnknown;
+    renderer({ q, value, locked, setValue, uid, body, root, hintBox });
     fs.append(body);
     form.append(fs);
     const bar = el("div", { class: "ck-buttons" });
@@ -145,7 +175,7 @@ function render({ model, el: host }) {
   notice.textContent = model.get("notice") || "";
   model.on("change:question", build);
   model.on("change:locked", () => { const f = document.activeElement; build(); if (f && f.classList && f.classList.contains("ck-submit")) root.querySelector(".ck-retry")?.focus(); });
-  model.on("change:value", () => { if (model.get("question").type === "ordering") build(); });
+  model.on("change:value", () => { if ((RENDERERS[model.get("question").type] || {}).rebuildOnValue) build(); });
   model.on("change:feedback_html", showFeedback);
   model.on("change:hint_html", showHint);
   model.on("change:notice", () => { notice.textContent = model.get("notice") || ""; });

@@ -20,27 +20,14 @@ from typing import Any
 import anywidget
 import traitlets
 
+from coursekit.quiz import types as qtypes
+from coursekit.quiz.markup import inline as _inline
+from coursekit.quiz.markup import md
 from coursekit.quiz.model import Key, Question, Result, check
-from coursekit.quiz.store import ProgressStore
+from coursekit.quiz.store import ProgressStore, StoreError
 
 _HERE = Path(__file__).parent
 EXPLAIN_AFTER = 2  # attempts after which the explanation is shown even if not right
-
-
-def md(text: str | None) -> str:
-    """Markdown to HTML (raw HTML in the text is escaped)."""
-    if not text:
-        return ""
-    import mistune
-
-    return mistune.create_markdown(escape=True, plugins=["strikethrough"])(text).strip()
-
-
-def _inline(text: str) -> str:
-    out = md(text)
-    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
-        out = out[3:-4]
-    return out
 
 
 def question_payload(q: Question) -> dict[str, Any]:
@@ -141,15 +128,23 @@ class QuestionWidget(anywidget.AnyWidget):
 
     # -- storage ------------------------------------------------------------------------------
     def _record(self, result: Result) -> None:
+        """Save the answer; a store that cannot be written is a visible notice (the answer is still checked)."""
         score = result.score if self.mode == "formative" else None
-        self._store.append(module=self._module, question_id=self._q.id, question_hash=self._q.digest(),
-                           key_hash=self._key.digest() if self._key else None, mode=self.mode,
-                           answer=self.value, score=score, max_score=self._q.points)
-        if self._store.notice:
-            self.notice = self._store.notice
+        try:
+            self._store.append(module=self._module, question_id=self._q.id, question_hash=self._q.digest(),
+                               key_hash=self._key.digest() if self._key else None, mode=self.mode,
+                               answer=self.value, score=score, max_score=self._q.points)
+        except StoreError as exc:
+            self.notice = f"Not saved: {exc.what} Where: {exc.where}. Fix: {exc.fix}"
+            return
+        self.notice = self._store.notice or ""
 
     def _restore(self) -> None:
-        last = self._store.latest(module=self._module).get((self._module, self._q.id))
+        try:
+            last = self._store.latest(module=self._module).get((self._module, self._q.id))
+        except StoreError as exc:
+            self.notice = f"Your earlier answers could not be loaded: {exc.what} Where: {exc.where}. Fix: {exc.fix}"
+            return
         if self._store.notice:
             self.notice = self._store.notice
         if last is None:
@@ -158,7 +153,10 @@ class QuestionWidget(anywidget.AnyWidget):
             self.notice = "This question has changed since you last answered it: please answer it again."
             return
         self.value = last.answer
-        self._attempts = sum(1 for e in self._store.events(module=self._module) if e.question_id == self._q.id)
+        try:
+            self._attempts = sum(1 for e in self._store.events(module=self._module) if e.question_id == self._q.id)
+        except StoreError:
+            self._attempts = 1
         result = check(self._q, self._key, last.answer)
         self.result = result
         self.locked = True
@@ -184,22 +182,9 @@ class QuestionWidget(anywidget.AnyWidget):
 
 def static_html(q: Question) -> str:
     """The question as readable HTML, for places where widgets cannot run."""
-    opts = ""
-    if q.type in ("single_choice", "multiple_select"):
-        opts = "<ul>" + "".join(f"<li>{_inline(o.text)}</li>" for o in q.options) + "</ul>"
-    elif q.type == "true_false":
-        opts = "<ul><li>True</li><li>False</li></ul>"
-    elif q.type == "ordering":
-        opts = "<p>Put in order:</p><ul>" + "".join(f"<li>{_inline(i.text)}</li>" for i in q.items) + "</ul>"
-    elif q.type == "categorise":
-        cats = ", ".join(html.escape(c.text) for c in q.categories)
-        opts = f"<p>Categories: {cats}</p><ul>" + "".join(f"<li>{_inline(i.text)}</li>" for i in q.items) + "</ul>"
-    elif q.type == "numeric":
-        opts = f"<p>Answer with a number{f' in {html.escape(q.unit)}' if q.unit else ''}.</p>"
-    elif q.type == "text":
-        opts = "<p>Write a short answer.</p>"
     return (f"<div class='coursekit-quiz-static'><p><strong>Question ({q.points:g} pt):</strong></p>"
-            f"{md(q.prompt)}{opts}<p><em>Run this notebook in Jupyter to answer and get feedback.</em></p></div>")
+            f"{md(q.prompt)}{qtypes.get(q.type).choices_html(q)}"
+            "<p><em>Run this notebook in Jupyter to answer and get feedback.</em></p></div>")
 
 
 def static_text(q: Question) -> str:

@@ -1,0 +1,49 @@
+"""A written answer: recorded with the learner's progress, never scored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coursekit.quiz.model import Key, Question, Result
+from coursekit.quiz.types import BadAnswer, KeyProblem, QuestionType, register
+
+
+@register
+class Text(QuestionType):
+    """A short written answer (a reflection or a brief); ``min_words`` sets a floor."""
+
+    name = "text"
+    label = "written answer"
+    graded = False
+    empty_message = "Write a few words, then submit."
+
+    def check_key(self, q: Question, correct: Any, tolerance: dict | None) -> None:
+        if correct is not None:
+            raise KeyProblem("correct", "a written answer has no right answer.",
+                             "remove 'correct:'; put guidance in 'explanation:'.")
+
+    def feedback_ids(self, q: Question) -> list[str]:
+        return []
+
+    def normalise(self, q: Question, answer: Any) -> str:
+        if not isinstance(answer, str):
+            raise BadAnswer("Write your answer as text.")
+        if len(answer.split()) < q.min_words:
+            raise BadAnswer(f"Write at least {q.min_words} words (you wrote {len(answer.split())}).")
+        return answer.strip()
+
+    def score(self, q: Question, key: Key | None, answer: str) -> Result:
+        return Result(None, 0.0, "Recorded: saved with your progress. Written answers are not scored here.", (),
+                      key.explanation if key else "")
+
+    def full_marks(self, q: Question, key: Key) -> Any:
+        return " ".join(["word"] * max(q.min_words, 3))
+
+    def choices_html(self, q: Question) -> str:
+        return "<p>Write a few sentences (not graded).</p>"
+
+    def answer_html(self, q: Question, key: Key) -> str:
+        return ""
+
+    def answer_label(self, q: Question, answer: Any) -> str:
+        return str(answer)

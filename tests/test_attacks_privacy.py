@@ -1,0 +1,91 @@
+"""Reflections stay private: a default export carries graded answers and the capstone brief only."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coursekit.cli import main
+from coursekit.instructor.grade import grade
+from coursekit.quiz.bank import bank_path, load_bank
+from coursekit.quiz.model import check
+from coursekit.quiz.progress import export_submission
+from coursekit.quiz.store import ProgressStore
+from tests.conftest import REPO
+
+REFLECTION = "My grandmother lives in Hrodna and I worry about her."
+BRIEF = "Claim 3 in paragraph 4 says the union state is a threat. " * 30
+
+
+def _say(store: ProgressStore, module: str, qid: str, answer: object) -> None:
+    bank = load_bank(bank_path(module), keys=True)
+    q, key = bank.question(qid), bank.key(qid)
+    result = check(q, key, answer)
+    store.append(module=module, question_id=qid, question_hash=q.digest(), key_hash=key.digest() if key else None,
+                 mode=bank.mode, answer=answer, score=result.score if bank.mode == "formative" else None,
+                 max_score=q.points, learner="ana")
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch) -> ProgressStore:
+    monkeypatch.setenv("COURSEKIT_LEARNER", "ana")
+    monkeypatch.setenv("COURSEKIT_PROGRESS_DB", str(tmp_path / "progress.sqlite"))
+    s = ProgressStore()
+    _say(s, "00", "run-cell", "b")
+    _say(s, "00", "reflect-author", REFLECTION)
+    _say(s, "08", "brief", BRIEF)
+    _say(s, "08", "peer-review", "A useful and specific review of the brief " * 10)
+    return s
+
+
+def test_a_default_export_leaves_the_module_00_reflection_out(store, tmp_path, capsys):
+    from coursekit.quiz import export_progress
+
+    out = export_progress(str(tmp_path / "mine.json"))
+    text = (tmp_path / "mine.json").read_text(encoding="utf-8")
+    assert REFLECTION not in text and "reflect-author" not in text
+    doc = json.loads(text)
+    assert {(e["module"], e["question_id"]) for e in doc["events"]} == {
+        ("00", "run-cell"), ("08", "brief"), ("08", "peer-review")}
+    assert BRIEF.strip() in text  # the capstone brief is handed in
+    printed = capsys.readouterr().out
+    assert "reflections are not included" in printed and "00/reflect-author" in printed
+    assert "include_reflections=True" in printed
+    assert out.endswith("mine.json")
+
+
+def test_reflections_only_when_the_learner_asks(store, tmp_path, capsys):
+    from coursekit.quiz import export_progress
+
+    export_progress(str(tmp_path / "all.json"), include_reflections=True)
+    assert REFLECTION in (tmp_path / "all.json").read_text(encoding="utf-8")
+    assert "reflections included" in capsys.readouterr().out
+
+
+def test_the_cli_export_is_private_by_default(store, tmp_path, capsys):
+    assert main(["progress", "export", "--out", str(tmp_path / "a.json")]) == 0
+    assert REFLECTION not in (tmp_path / "a.json").read_text(encoding="utf-8")
+    assert "--include-reflections" in capsys.readouterr().out
+    assert main(["progress", "export", "--out", str(tmp_path / "b.json"), "--include-reflections"]) == 0
+    assert REFLECTION in (tmp_path / "b.json").read_text(encoding="utf-8")
+
+
+def test_a_private_export_still_grades_without_problems(store, tmp_path):
+    export_submission(store, tmp_path / "subs" / "ana.json")
+    report = grade([tmp_path / "subs"], REPO / "data" / "quizzes", tmp_path / "out", show_progress=False)
+    assert report.problems == [] and [s.learner for s in report.graded] == ["ana"]
+
+
+def test_answers_to_questions_this_copy_lacks_are_left_out_and_named(store, tmp_path):
+    store.append(module="99", question_id="gone", question_hash="h", key_hash=None, mode="formative",
+                 answer="private words", score=None, max_score=0, learner="ana")
+    result = export_submission(store, tmp_path / "x.json")
+    assert "private words" not in (tmp_path / "x.json").read_text(encoding="utf-8")
+    assert "99/gone" in result.message() and "COURSEKIT_ROOT" in result.message()
+
+
+def test_only_the_capstone_texts_are_marked_for_hand_in():
+    marked = {(b.module, q.id) for b in map(load_bank, sorted((REPO / "data/quizzes").glob("*.yml")))
+              for q in b.questions if q.type == "text" and q.hand_in}
+    assert marked == {("08", "brief"), ("08", "peer-review")}
