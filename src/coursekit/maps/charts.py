@@ -50,10 +50,12 @@ def efp_strength_chart(*, strength: pd.DataFrame | None = None,
         for kind, (marker, _) in _KIND_STYLE.items():
             part = sub[sub["figure_kind"] == kind]
             exact = part["qualifier"].isna()
-            ax.scatter(part.loc[exact, "published"], part.loc[exact, "troops"].astype(float), marker=marker, s=60,
-                       color=colour, edgecolor="black", linewidth=0.8, zorder=3)
-            ax.scatter(part.loc[~exact, "published"], part.loc[~exact, "troops"].astype(float), marker=marker,
-                       s=60, facecolor="white", edgecolor=colour, linewidth=2, zorder=3)
+            if exact.any():
+                ax.scatter(part.loc[exact, "published"], part.loc[exact, "troops"].astype(float), marker=marker,
+                           s=60, color=colour, edgecolor="black", linewidth=0.8, zorder=3)
+            if (~exact).any():
+                ax.scatter(part.loc[~exact, "published"], part.loc[~exact, "troops"].astype(float), marker=marker,
+                           s=60, facecolor="white", edgecolor=colour, linewidth=2, zorder=3)
         ax.axvline(essay, color="#555555", linestyle="--", linewidth=1)
         ax.axvspan(bgs.loc[iso, "established"], pd.Timestamp("2025-12-31"), color="#eeeeee", zorder=0)
         ax.set_title(f"{bgs.loc[iso, 'host']} (led by {the(bgs.loc[iso, 'framework_nation'])})", fontsize=10.5)
