@@ -129,7 +129,9 @@ def run_notebook(nb) -> tuple[float, float]:
 
     nb = nbformat.from_dict(nb) if isinstance(nb, dict) else nb
     nb.cells.append(nbformat.v4.new_code_cell(MEM_CELL))
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+    from coursekit.kernels import kernel_manager_class
+
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", kernel_manager_class=kernel_manager_class(),
                             resources={"metadata": {"path": str(ROOT / "notebooks")}})
     t = time.perf_counter()
     client.execute()
@@ -164,7 +166,9 @@ def main(argv: list[str]) -> int:
     print(f"{'(baseline: imports + one figure)':<36} {base_s:>8.2f} {1.0:>7.2f} {base_mb:>8.0f}")
     total = 0.0
     over = []
-    for path in paths:
+    from coursekit.progressbar import track
+
+    for path in track(paths, "notebooks", unit="notebook"):
         seconds, mb = best_of(nbformat.read(path, as_version=4))
         total += seconds
         ratio = seconds / base_s

@@ -156,3 +156,12 @@ def test_the_shipped_data_still_loads_as_before():
     for path in sorted((REPO / "data").rglob("*.yml")):
         expected = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert read_yaml(path) == expected, path
+
+
+def test_feedback_that_is_not_a_mapping_is_a_data_error(quizzes):
+    key = quizzes / "keys" / "01.yml"
+    text = key.read_text(encoding="utf-8")
+    key.write_text(text.replace("    feedback:\n      a: Alpha comes first.\n      b: Yes, Bravo is second.\n"
+                                "      c: Charlie is third.\n", "    feedback: 1\n"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"keys/01.yml.*q-choice.*feedback"):
+        load_bank(quizzes / "01.yml", keys=True, known_sources={"nato-2016-warsaw-communique"})

@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,8 +40,10 @@ def test_doctor_names_a_deleted_file_and_the_fix(course_copy):
 def test_doctor_names_an_edited_file_and_the_fix(course_copy):
     manifest.write(course_copy / "data")
     path = course_copy / "data" / "course.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("minutes: 30", "minutes: 35"),
-                    encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(r"minutes: (\d+)", lambda m: f"minutes: {int(m.group(1)) + 5}", text, count=1)
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
     result = run_doctor(course_copy)
     assert result.returncode != 0
     line = next(x for x in result.stdout.splitlines() if "course.yml" in x and "SHA-256" in x)

@@ -61,6 +61,8 @@ def test_type_names_appear_only_in_the_registry_and_widget_js():
         for name in distinctive:
             if re.search(rf"['\"]{name}['\"]", text):
                 offenders.append(f"{path.relative_to(SRC)} names {name}")
+        if path.parent.name not in ("quiz", "instructor"):  # elsewhere .type is a claim's or a cell's type
+            continue
         for n, line in enumerate(text.splitlines(), 1):
             if branch.search(line) and "cell_type" not in line and "output_type" not in line \
                     and "geom_type" not in line and 'df["type"]' not in line:

@@ -19,11 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from coursekit.errors import DataError
+from coursekit.models import Text, essay_paragraph, iso_text, one_of, verdict_model
 from coursekit.paths import data_file
 from coursekit.sources import Source, load_sources, require_ids
-from coursekit.validate import check_date, read_yaml
+from coursekit.validate import parse_date, pydantic_error, read_yaml
 
 CLAIM_TYPES = ("fact", "attributed", "prediction", "value", "rhetorical")
 VERDICTS = ("holds", "partly", "does_not_hold", "not_checkable", "too_early")
@@ -76,41 +79,78 @@ def essay_paragraphs(path: str | Path | None = None) -> list[str] | None:
     return [_normalise(b) for b in split(p.read_text(encoding="utf-8"))]
 
 
-def _check_iso(value: Any, path: Path, row: str, field: str) -> str:
-    return check_date(value, path, row=row, field=field, quoted=True).text
+VerdictModel = verdict_model(VERDICTS)
 
 
-def _text(entry: dict, key: str, path: Path, row: str, fix: str) -> str:
-    value = entry.get(key)
-    if value is None or not str(value).strip():
-        raise DataError(path, "is missing or empty.", row=row, field=key, fix=fix)
-    return " ".join(str(value).split())
+class ClaimModel(BaseModel):
+    """One claim of claims.yml: the shape, the allowed values and what each type needs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^c\d{2,3}$")
+    paragraph: Any = None
+    role: Any = None
+    type: Any = None
+    claim: Text
+    evidence: Text
+    quote: str | None = None
+    said_by: Text | None = None
+    said_on: Text | None = None
+    horizon: Text | None = None
+    device: Text | None = None
+    note: str | None = None
+    sources: Any = None
+    verdict: VerdictModel | None = None  # type: ignore[valid-type]
+
+    _paragraph = field_validator("paragraph")(essay_paragraph)
+    _role = field_validator("role")(one_of(ROLES, "a role"))
+    _type = field_validator("type")(one_of(CLAIM_TYPES, "a claim type"))
+
+    @model_validator(mode="after")
+    def _fields_of_the_type(self):
+        for key in TYPE_FIELDS.get(self.type, ()):
+            if getattr(self, key) is None:
+                raise PydanticCustomError("type_field", "a {ctype} claim needs '{key}:' (see data/README.md)",
+                                          {"ctype": self.type, "key": key})
+        if self.type in CHECKABLE and self.verdict is None:
+            raise PydanticCustomError("verdict_missing", "a {ctype} claim needs a verdict", {"ctype": self.type})
+        if self.type not in CHECKABLE and self.verdict is not None:
+            raise PydanticCustomError("verdict_extra", "a {ctype} claim takes no verdict", {"ctype": self.type})
+        return self
 
 
-def _check_verdict(entry: dict, path: Path, row: str, known: dict[str, Source]) -> dict:
-    verdict = entry.get("verdict")
-    if not isinstance(verdict, dict):
-        raise DataError(path, f"a {entry['type']} claim needs a verdict.", row=row,
-                        field="verdict",
-                        fix="add verdict: {value, date, evidence, sources}; value one of "
-                        + ", ".join(VERDICTS) + ".")
-    value = verdict.get("value")
-    if value not in VERDICTS:
-        raise DataError(path, f"{value!r} is not a verdict.", row=row, field="verdict.value",
-                        fix="use one of: " + ", ".join(VERDICTS) + ".")
-    if verdict.get("date") in (None, ""):
-        raise DataError(path, "the verdict is undated.", row=row, field="verdict.date",
-                        fix="give the ISO date of the deciding evidence or of the assessment.")
-    date = _check_iso(verdict["date"], path, row, "verdict.date")
-    evidence = _text(verdict, "evidence", path, row,
-                     "say in a sentence what the verdict rests on.")
-    sources = require_ids(verdict.get("sources"), path=path, row=row,
-                          field="verdict.sources", known=known)
+_CLAIM_FIXES = {
+    "id": "use c01, c02, ... in order.",
+    "verdict.evidence": "say in a sentence what the verdict rests on.",
+    "type_field": "add the field the claim's type needs (see data/README.md).",
+    "verdict_missing": "add verdict: {value, date, evidence, sources}; value one of " + ", ".join(VERDICTS) + ".",
+    "verdict_extra": "remove the verdict, or change the type to fact, attributed or prediction.",
+}
+
+
+def _claim_error(path: Path, exc: ValidationError, row: str) -> DataError:
+    err = exc.errors()[0]
+    error = pydantic_error(path, exc, where=row)
+    kind = err["type"]
+    if kind in ("type_field", "verdict_missing", "verdict_extra"):
+        field = err["ctx"]["key"] if kind == "type_field" else "verdict"
+        return DataError(path, error.detail, row=row, field=field, fix=_CLAIM_FIXES[kind])
+    if kind == "missing" or (kind == "string_too_short" and error.field):
+        return DataError(path, "is missing or empty.", row=row, field=error.field,
+                         fix=f"add '{error.field}:' to the claim (see data/README.md).")
+    fix = _CLAIM_FIXES.get(error.field or "", error.fix)
+    return DataError(path, error.detail, row=row, field=error.field, fix=fix)
+
+
+def _check_verdict(entry: ClaimModel, path: Path, row: str, known: dict[str, Source]) -> dict:
+    verdict = entry.verdict
+    sources = require_ids(verdict.sources, path=path, row=row, field="verdict.sources", known=known)
     from coursekit.review import review_date
 
-    reviewed = review_date(verdict.get("reviewed"), path, row=row, field="verdict.reviewed")
-    return {"verdict": value, "verdict_date": date, "verdict_evidence": evidence,
-            "verdict_sources": sources, "verdict_reviewed": reviewed.isoformat() if reviewed else None}
+    reviewed = review_date(verdict.reviewed, path, row=row, field="verdict.reviewed")
+    return {"verdict": verdict.value, "verdict_date": verdict.date,
+            "verdict_evidence": " ".join(verdict.evidence.split()), "verdict_sources": sources,
+            "verdict_reviewed": reviewed.isoformat() if reviewed else None}
 
 
 def _check_quote(quote: Any, para: int, paragraphs: list[str] | None, path: Path,
@@ -132,51 +172,28 @@ def _check_quote(quote: Any, para: int, paragraphs: list[str] | None, path: Path
 
 def parse_claim(entry: Any, n: int, path: Path, known: dict[str, Source],
                 paragraphs: list[str] | None) -> dict:
-    """Validate one claim (the n-th entry) and return it as a flat record."""
+    """Validate one claim (the n-th entry) against :class:`ClaimModel` and return it as a flat record."""
     row = f"claim {n}"
     if not isinstance(entry, dict):
         raise DataError(path, "each claim must be a mapping.", row=row,
                         fix="start each claim with '- id: cNN' (see data/README.md).")
-    cid = entry.get("id")
-    if cid:
-        row = f"claim {cid}"
-    for key in COMMON_FIELDS:
-        if key not in entry or entry[key] in (None, ""):
-            raise DataError(path, "is missing or empty.", row=row, field=key,
-                            fix=f"add '{key}:' to the claim (see data/README.md).")
-    if not ID_RE.match(str(cid)):
-        raise DataError(path, f"{cid!r} is not a claim id.", row=row, field="id",
-                        fix="use c01, c02, ... in order.")
-    para = entry["paragraph"]
-    if not isinstance(para, int) or isinstance(para, bool) or not 1 <= para <= PARAGRAPHS:
-        raise DataError(path, f"{para!r} is not a paragraph number of the essay.", row=row,
-                        field="paragraph",
-                        fix=f"use a whole number from 1 to {PARAGRAPHS} (the title is not numbered).")
-    if entry["role"] not in ROLES:
-        raise DataError(path, f"{entry['role']!r} is not a role.", row=row, field="role",
-                        fix="use one of: " + ", ".join(ROLES) + ".")
-    ctype = entry["type"]
-    if ctype not in CLAIM_TYPES:
-        raise DataError(path, f"{ctype!r} is not a claim type.", row=row, field="type",
-                        fix="use one of: " + ", ".join(CLAIM_TYPES) + ".")
-    for key in TYPE_FIELDS.get(ctype, ()):
-        _text(entry, key, path, row, f"a {ctype} claim needs '{key}:' (see data/README.md).")
+    if entry.get("id"):
+        row = f"claim {entry['id']}"
+    try:
+        model = ClaimModel.model_validate(entry)
+    except ValidationError as exc:
+        raise _claim_error(path, exc, row) from None
     record: dict[str, Any] = {key: None for key in COLUMNS}
-    for key in ("id", "role", "type"):
-        record[key] = str(entry[key])
-    record["paragraph"] = para
+    record.update(id=model.id, role=model.role, type=model.type, paragraph=model.paragraph)
     for key in ("claim", "evidence", "said_by", "said_on", "horizon", "device", "note"):
-        if entry.get(key) not in (None, ""):
-            record[key] = " ".join(str(entry[key]).split())
-    record["quote"] = _check_quote(entry.get("quote"), para, paragraphs, path, row)
-    record["sources"] = require_ids(entry.get("sources"), path=path, row=row, field="sources",
-                                    known=known, allow_empty=ctype not in CHECKABLE)
-    if ctype in CHECKABLE:
-        record.update(_check_verdict(entry, path, row, known))
-    elif entry.get("verdict") is not None:
-        raise DataError(path, f"a {ctype} claim takes no verdict.", row=row, field="verdict",
-                        fix="remove the verdict, or change the type to fact, attributed or "
-                        "prediction.")
+        value = getattr(model, key)
+        if value not in (None, ""):
+            record[key] = " ".join(str(value).split())
+    record["quote"] = _check_quote(model.quote, model.paragraph, paragraphs, path, row)
+    record["sources"] = require_ids(model.sources, path=path, row=row, field="sources",
+                                    known=known, allow_empty=model.type not in CHECKABLE)
+    if model.verdict is not None:
+        record.update(_check_verdict(model, path, row, known))
     else:
         record["verdict_sources"] = []
     return record
@@ -204,40 +221,58 @@ def parse_claims(data: Any, path: Path, known: dict[str, Source],
     return records
 
 
+class DatingModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    window_start: str
+    window_end: str
+    label: Text
+    reasoning: Text
+    sources: Any = None
+
+    _iso = field_validator("window_start", "window_end", mode="before")(iso_text)
+
+
+class EssayModel(BaseModel):
+    """The ``essay`` record of claims.yml: what the claims are about and how it is dated."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Text
+    author: Text
+    venue: Text
+    url: str = Field(pattern=r"^https?://")
+    source: Any = None
+    kind: str | None = None
+    note: str | None = None
+    dating: DatingModel
+
+
 def parse_essay(data: Any, path: Path, known: dict[str, Source]) -> dict:
-    """Validate the ``essay`` record: title, author, venue, url and the dating window."""
+    """Validate the ``essay`` record (:class:`EssayModel`): title, author, venue, url and the dating window."""
     essay = data.get("essay") if isinstance(data, dict) else None
     row = "essay"
     if not isinstance(essay, dict):
         raise DataError(path, "the 'essay' record is missing.", row=row, field="essay",
                         fix="add essay: {title, author, venue, url, dating} at the top.")
-    out = {key: _text(essay, key, path, row, f"add '{key}:' to the essay record.")
-           for key in ("title", "author", "venue", "url")}
-    if not out["url"].startswith(("http://", "https://")):
-        raise DataError(path, f"{out['url']!r} is not a web address.", row=row, field="url",
-                        fix="give the essay's original address.")
-    out["source"] = require_ids(essay.get("source"), path=path, row=row, field="source",
-                                known=known)[0]
-    dating = essay.get("dating")
-    if not isinstance(dating, dict):
-        raise DataError(path, "the dating is missing.", row=row, field="dating",
-                        fix="add dating: {window_start, window_end, label, reasoning, sources}.")
-    start = _check_iso(dating.get("window_start"), path, row, "dating.window_start")
-    end = _check_iso(dating.get("window_end"), path, row, "dating.window_end")
-    if start > end:
-        raise DataError(path, f"the window starts ({start}) after it ends ({end}).", row=row,
+    try:
+        model = EssayModel.model_validate(essay)
+    except ValidationError as exc:
+        raise pydantic_error(path, exc, where=row) from None
+    d = model.dating
+    if parse_date(d.window_start).start > parse_date(d.window_end).start:
+        raise DataError(path, f"the window starts ({d.window_start}) after it ends ({d.window_end}).", row=row,
                         field="dating", fix="swap or correct the dates.")
+    out: dict[str, Any] = {key: " ".join(getattr(model, key).split()) for key in ("title", "author", "venue", "url")}
+    out["source"] = require_ids(model.source, path=path, row=row, field="source", known=known)[0]
     out["dating"] = {
-        "window_start": start,
-        "window_end": end,
-        "label": _text(dating, "label", path, row, "add a short label, e.g. 'late April 2019'."),
-        "reasoning": _text(dating, "reasoning", path, row, "explain how the window is inferred."),
-        "sources": require_ids(dating.get("sources"), path=path, row=row,
-                               field="dating.sources", known=known),
+        "window_start": d.window_start, "window_end": d.window_end,
+        "label": " ".join(d.label.split()), "reasoning": " ".join(d.reasoning.split()),
+        "sources": require_ids(d.sources, path=path, row=row, field="dating.sources", known=known),
     }
     for key in ("kind", "note"):
-        if essay.get(key):
-            out[key] = " ".join(str(essay[key]).split())
+        if getattr(model, key):
+            out[key] = " ".join(str(getattr(model, key)).split())
     return out
 
 

@@ -26,7 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from coursekit.errors import DataError
+from coursekit.models import Text, validate_mapping
 from coursekit.paths import data_file
 from coursekit.validate import read_yaml
 
@@ -76,48 +79,52 @@ def review_date(value: Any, path: str | Path, *, row: str | None = None,
         raise DataError(path, exc.detail, row=row, field=field, fix=fix) from None
 
 
+class PolicyModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    verdicts: int = Field(strict=True, ge=1)
+    datasets: int = Field(strict=True, ge=1)
+
+
+class DatasetModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    file: Text
+    reviewed: Any = None
+    check: Text
+
+
+class ExemptModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    file: Text
+    why: Text
+
+
+class ReviewModel(BaseModel):
+    """data/review.yml: how often content is reviewed, when each dataset was, and what is exempt."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    policy: PolicyModel
+    datasets: list[DatasetModel] = []
+    exempt: list[ExemptModel] = []
+
+
 def load_policy(path: str | Path | None = None) -> dict[str, Any]:
-    """``data/review.yml``, validated: policy months, datasets and exempt files."""
+    """``data/review.yml``, validated (:class:`ReviewModel`): policy months, datasets and exempt files."""
     p = Path(path) if path else data_file("review.yml")
-    data = read_yaml(p)
-    if not isinstance(data, dict):
-        raise DataError(p, "the file must be a mapping with policy, datasets and exempt.",
-                        fix="see data/README.md, section review.yml.")
-    policy = data.get("policy")
-    if not isinstance(policy, dict):
-        raise DataError(p, "is missing.", field="policy",
-                        fix="add policy: {verdicts: 12, datasets: 12} (months between reviews).")
-    months = {}
-    for kind in KINDS:
-        value = policy.get(kind)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise DataError(p, f"{value!r} is not a number of months.", field=f"policy.{kind}",
-                            fix="give a whole number of months, e.g. 12.")
-        months[kind] = value
-    datasets, exempt = [], {}
-    for n, entry in enumerate(data.get("datasets") or [], start=1):
-        row = f"datasets entry {n}"
-        if not isinstance(entry, dict) or not entry.get("file"):
-            raise DataError(p, "each dataset needs a file.", row=row, field="file",
-                            fix="write - {file: NAME, reviewed: \"YYYY-MM-DD\", check: ...}.")
-        row = f"dataset {entry['file']}"
-        if not str(entry.get("check") or "").strip():
-            raise DataError(p, "is missing or empty.", row=row, field="check",
-                            fix="say what a reviewer must look for in this file.")
-        datasets.append({"file": str(entry["file"]),
-                         "reviewed": review_date(entry.get("reviewed"), p, row=row),
-                         "check": " ".join(str(entry["check"]).split())})
-    for n, entry in enumerate(data.get("exempt") or [], start=1):
-        if not isinstance(entry, dict) or not entry.get("file") or not entry.get("why"):
-            raise DataError(p, "each exempt file needs file and why.", row=f"exempt entry {n}",
-                            fix="write - {file: NAME, why: why it does not go stale}.")
-        exempt[str(entry["file"])] = str(entry["why"])
-    names = [d["file"] for d in datasets] + list(exempt)
+    model = validate_mapping(p, read_yaml(p), ReviewModel, expected="a mapping with policy, datasets and exempt",
+                             doc="data/README.md, section review.yml")
+    datasets = [{"file": d.file, "reviewed": review_date(d.reviewed, p, row=f"dataset {d.file}"),
+                 "check": " ".join(d.check.split())} for d in model.datasets]
+    exempt = {e.file: e.why for e in model.exempt}
+    names = [d["file"] for d in datasets] + [e.file for e in model.exempt]
     twice = sorted({f for f in names if names.count(f) > 1})
     if twice:
         raise DataError(p, f"{twice} listed twice.", field="datasets",
                         fix="list each file once, under datasets or under exempt.")
-    return {"path": p, "months": months, "datasets": datasets, "exempt": exempt}
+    return {"path": p, "months": model.policy.model_dump(), "datasets": datasets, "exempt": exempt}
 
 
 def _verdicts(path: Path, container: str, months: int) -> list[Item]:

@@ -23,13 +23,15 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from coursekit.errors import DataError
 from coursekit.figures import KitFigure
 from coursekit.maps.style import GREEN, GREY, ORANGE, VERMILION
+from coursekit.models import Text, essay_paragraph, verdict_model
 from coursekit.paths import data_file
 from coursekit.sources import Source, load_sources, require_ids
-from coursekit.validate import check_date, read_yaml
+from coursekit.validate import pydantic_error, read_yaml
 
 VERDICTS = ("happened", "partly", "did not", "too early")
 #: claims.yml verdicts -> scorecard verdicts. ``not_checkable`` has no counterpart: such
@@ -67,76 +69,81 @@ def dated_after(ids: list[str], known: Mapping[str, Source], year: int = ESSAY_Y
     return out
 
 
-def _text(entry: dict, key: str, path: Path, row: str, fix: str) -> str:
-    value = entry.get(key)
-    if value is None or not str(value).strip():
-        raise DataError(path, "is missing or empty.", row=row, field=key, fix=fix)
-    return " ".join(str(value).split())
+class ItemModel(BaseModel):
+    """One item of scorecard.yml: an expectation of 2019, whose it was, and its verdict."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^s\d{2}$")
+    paragraph: Any = None
+    based_on: str
+    who: Text
+    expectation: Text
+    horizon: Text
+    note: str | None = None
+    verdict: verdict_model(VERDICTS)  # type: ignore[valid-type]
+
+    _paragraph = field_validator("paragraph")(essay_paragraph)
 
 
-def _verdict(entry: dict, path: Path, row: str, known: Mapping[str, Source]) -> dict[str, Any]:
-    verdict = entry.get("verdict")
-    if not isinstance(verdict, dict):
-        raise DataError(path, "the item has no verdict.", row=row, field="verdict",
-                        fix="add verdict: {value, date, evidence, sources}.")
-    value = verdict.get("value")
-    if value not in VERDICTS:
-        raise DataError(path, f"{value!r} is not a verdict.", row=row, field="verdict.value",
-                        fix="use one of: " + ", ".join(VERDICTS) + ".")
-    date = check_date(verdict.get("date"), path, row=row, field="verdict.date", quoted=True).text
-    evidence = _text(verdict, "evidence", path, row, "say in a sentence what the verdict rests on.")
-    ids = require_ids(verdict.get("sources"), path=path, row=row, field="verdict.sources",
-                      known=dict(known))
-    if not dated_after(ids, known):
-        raise DataError(path, f"no source is dated after {ESSAY_YEAR}.", row=row,
-                        field="verdict.sources",
-                        fix="hindsight needs evidence from after the essay: cite a source "
-                        f"dated {ESSAY_YEAR + 1} or later.")
-    from coursekit.review import review_date
+_FIXES = {
+    "id": "use s01, s02, ...",
+    "verdict": "add verdict: {value, date, evidence, sources}.",
+    "who": "say whose expectation it is.",
+    "expectation": "state it in your own words.",
+    "horizon": "give the horizon, or 'open-ended'.",
+}
 
-    reviewed = review_date(verdict.get("reviewed"), path, row=row, field="verdict.reviewed")
-    return {"verdict": value, "verdict_date": date, "evidence": evidence, "sources": ids,
-            "reviewed": reviewed.isoformat() if reviewed else None}
+
+def _item_error(path: Path, exc: ValidationError, row: str) -> DataError:
+    error = pydantic_error(path, exc, where=row)
+    kind = exc.errors()[0]["type"]
+    if kind in ("missing", "string_too_short"):
+        return DataError(path, "is missing or empty.", row=row, field=error.field,
+                         fix=_FIXES.get(error.field or "", f"add '{error.field}:'."))
+    return DataError(path, error.detail, row=row, field=error.field, fix=_FIXES.get(error.field or "", error.fix))
 
 
 def parse_items(data: Any, path: Path, known: Mapping[str, Source],
                 claim_ids: set[str]) -> list[dict[str, Any]]:
-    """Validate the parsed YAML of ``scorecard.yml``; one record per item."""
+    """Validate the parsed YAML of ``scorecard.yml`` (each item an :class:`ItemModel`); one record per item."""
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise DataError(path, "the file must be a mapping with 'items' (a list).", field="items",
                         fix="start with 'items:' and one '- id: s01' entry per item.")
+    from coursekit.review import review_date
+
     out, seen = [], set()
     for n, entry in enumerate(data["items"], start=1):
         row = f"item {n}"
         if not isinstance(entry, dict):
-            raise DataError(path, "each item must be a mapping.", row=row,
-                            fix="start each item with '- id: sNN'.")
-        sid = str(entry.get("id") or "")
-        if not ID_RE.match(sid):
-            raise DataError(path, f"{entry.get('id')!r} is not an item id.", row=row, field="id",
-                            fix="use s01, s02, ...")
-        row = f"item {sid}"
-        if sid in seen:
-            raise DataError(path, f"id {sid!r} is used twice.", row=row, field="id",
+            raise DataError(path, "each item must be a mapping.", row=row, fix="start each item with '- id: sNN'.")
+        if isinstance(entry.get("id"), str) and ID_RE.match(entry["id"]):
+            row = f"item {entry['id']}"
+        try:
+            item = ItemModel.model_validate(entry)
+        except ValidationError as exc:
+            raise _item_error(path, exc, row) from None
+        if item.id in seen:
+            raise DataError(path, f"id {item.id!r} is used twice.", row=row, field="id",
                             fix="give each item its own id.")
-        seen.add(sid)
-        based_on = str(entry.get("based_on") or "")
-        if based_on not in claim_ids:
-            raise DataError(path, f"{based_on!r} is not a claim id in claims.yml.", row=row,
+        seen.add(item.id)
+        if item.based_on not in claim_ids:
+            raise DataError(path, f"{item.based_on!r} is not a claim id in claims.yml.", row=row,
                             field="based_on", fix="name the claim (c01 ... c40) the item scores.")
-        para = entry.get("paragraph")
-        if not isinstance(para, int) or isinstance(para, bool) or not 1 <= para <= 16:
-            raise DataError(path, f"{para!r} is not a paragraph number.", row=row,
-                            field="paragraph", fix="use a whole number from 1 to 16.")
-        record = {
-            "id": sid, "origin": "scorecard.yml", "paragraph": para, "based_on": based_on,
-            "who": _text(entry, "who", path, row, "say whose expectation it is."),
-            "expectation": _text(entry, "expectation", path, row, "state it in your own words."),
-            "horizon": _text(entry, "horizon", path, row, "give the horizon, or 'open-ended'."),
-            "note": " ".join(str(entry.get("note") or "").split()) or None,
-        }
-        record.update(_verdict(entry, path, row, known))
-        out.append(record)
+        verdict = item.verdict
+        ids = require_ids(verdict.sources, path=path, row=row, field="verdict.sources", known=dict(known))
+        if not dated_after(ids, known):
+            raise DataError(path, f"no source is dated after {ESSAY_YEAR}.", row=row, field="verdict.sources",
+                            fix="hindsight needs evidence from after the essay: cite a source "
+                            f"dated {ESSAY_YEAR + 1} or later.")
+        reviewed = review_date(verdict.reviewed, path, row=row, field="verdict.reviewed")
+        out.append({
+            "id": item.id, "origin": "scorecard.yml", "paragraph": item.paragraph, "based_on": item.based_on,
+            "who": " ".join(item.who.split()), "expectation": " ".join(item.expectation.split()),
+            "horizon": " ".join(item.horizon.split()), "note": " ".join((item.note or "").split()) or None,
+            "verdict": verdict.value, "verdict_date": verdict.date, "evidence": " ".join(verdict.evidence.split()),
+            "sources": ids, "reviewed": reviewed.isoformat() if reviewed else None,
+        })
     return out
 
 

@@ -19,8 +19,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from coursekit.errors import DataError
+from coursekit.models import iso_text
 from coursekit.paths import data_file
-from coursekit.validate import DateError, parse_date, pydantic_error, read_yaml
+from coursekit.validate import pydantic_error, read_yaml
 
 KINDS = {
     "primary": "primary source",
@@ -68,12 +69,7 @@ class Source:
 
 
 def _date(value: Any) -> str | None:
-    if value is None:
-        return None
-    try:
-        return parse_date(value).text
-    except DateError as exc:
-        raise ValueError(f"{exc.what} Fix: {exc.fix} Put it in quotes.") from None
+    return None if value is None else iso_text(value)
 
 
 class SourceModel(BaseModel):

@@ -134,6 +134,7 @@ def read_yaml(path: str | Path) -> object:
 
 # --- pydantic -------------------------------------------------------------------------------
 
+
 _FIXES = {
     "missing": "add the field.",
     "extra_forbidden": "remove the field or correct its spelling (see {doc}).",

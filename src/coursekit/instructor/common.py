@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +14,8 @@ from coursekit.errors import KitError
 from coursekit.paths import root as course_root
 
 SOLUTION_TAG = "solution"
+#: a visible line above a worked answer that says how to open it (dropped where answers are removed)
+POINTER_TAG = "solution-pointer"
 # Folders of the course checkout that no instructor command may write into.
 PROTECTED = ("data", "notebooks", "src", "tests", "scripts", "benchmarks", "docs", ".git", ".ci")
 T = TypeVar("T")
@@ -116,31 +117,21 @@ def cell_tags(cell: dict[str, Any]) -> list[str]:
     return [t.strip().lower() for t in tags if isinstance(t, str)]
 
 
+def is_solution_pointer(cell: dict[str, Any]) -> bool:
+    """True for the line above a worked answer that says how to open it (tag ``solution-pointer``)."""
+    return POINTER_TAG in cell_tags(cell)
+
+
 def is_solution(cell: dict[str, Any]) -> bool:
     """True for a cell tagged ``solution`` (exactly that tag, any letter case)."""
     return SOLUTION_TAG in cell_tags(cell)
 
 
 def progress(items: list[T], label: str, *, enabled: bool = True, min_items: int = 50) -> Iterator[T]:
-    """Iterate with a progress bar on stderr: tqdm when installed, else a plain counter."""
-    total = len(items)
-    if not enabled or total < min_items:
-        yield from items
-        return
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        tqdm = None
-    if tqdm is not None:
-        yield from tqdm(items, desc=label, unit="file", file=sys.stderr)
-        return
-    step = max(1, total // 50)
-    for n, item in enumerate(items, start=1):
-        yield item
-        if n % step == 0 or n == total:
-            sys.stderr.write(f"\r{label}: {n}/{total}")
-            sys.stderr.flush()
-    sys.stderr.write("\n")
+    """Iterate with i/n and elapsed time on stderr (see :mod:`coursekit.progressbar`)."""
+    from coursekit.progressbar import track
+
+    yield from track(items, label, enabled=enabled and len(items) >= min_items, unit="file")
 
 
 def key_module(path: Path) -> str | None:

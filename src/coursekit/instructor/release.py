@@ -41,12 +41,14 @@ from coursekit.errors import DataError
 from coursekit.instructor.common import (
     guard_out_dir,
     is_solution,
+    is_solution_pointer,
     key_module,
     load_course_at,
     reset_dir,
     resolve_root,
     select_modules,
 )
+from coursekit.progressbar import track
 
 MARKER = ".coursekit-release"
 PLACEHOLDER_TAG = "your-turn"
@@ -156,6 +158,8 @@ def strip_notebook(nb: dict[str, Any], name: str = "notebook") -> tuple[dict[str
         if not isinstance(cell, dict):
             raise DataError(name, "is not a mapping.", row=f"cell {index}",
                             fix="open and save the notebook in JupyterLab to repair it.")
+        if is_solution_pointer(cell):  # "click to show the worked answer": there is none in this copy
+            continue
         if is_solution(cell):
             report.solutions_removed.append(index)
             if not previous_was_solution:
@@ -364,7 +368,7 @@ def release(out: str | Path, modules: list[str] | None = None, root: str | Path 
     report = ReleaseReport(out=out_path, modules=[m.id for m in chosen])
     reset_dir(out_path)
     released = {m.notebook for m in chosen}
-    for src in _iter_files(nb_dir) if nb_dir.is_dir() else []:
+    for src in track(_iter_files(nb_dir) if nb_dir.is_dir() else [], "writing notebooks/", unit="file"):
         rel = src.relative_to(nb_dir)
         if src.suffix == ".ipynb":
             if rel.as_posix() not in released:

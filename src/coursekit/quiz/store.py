@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import quote
 
 from coursekit import __version__
+from coursekit.errors import KitError
 
 SCHEMA_VERSION = 1
 SUBMISSION_SCHEMA = "coursekit-submission/1"
@@ -65,15 +66,14 @@ class DamagedStoreWarning(UserWarning):
     """The progress database was damaged and has been moved aside."""
 
 
-class StoreError(OSError):
+class StoreError(KitError):
     """The progress store cannot be read or written (a permission problem, a full disk, ...).
 
     ``what`` is wrong, ``where`` (the file or folder) and the ``fix``; the message joins them.
     """
 
     def __init__(self, what: str, where: str | Path, fix: str) -> None:
-        self.what, self.where, self.fix = what, str(where), fix
-        super().__init__(f"{self.where}: {what} Fix: {fix}")
+        super().__init__(what, where=str(where), fix=fix)
 
 
 def _errorname(exc: sqlite3.Error) -> str:

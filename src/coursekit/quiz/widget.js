@@ -101,6 +101,13 @@ function renderText({ q, value, locked, setValue, uid, body }) {
   body.append(count);
 }
 
+// A code exercise is answered in a code cell with coursekit.exercises.check(); the form only
+// says so (its last result, once checked, is the feedback below).
+function renderCode({ q, body }) {
+  body.append(el("p", { class: "ck-instruction",
+    text: `Answer this exercise in code: run check("…/${q.id}", your_object) in its cell of the notebook. The checker prints what to look at.` }));
+}
+
 // The renderer table: a question type the kit registers in Python needs an entry here.
 export const RENDERERS = {
   single_choice: renderChoice,
@@ -110,6 +117,7 @@ export const RENDERERS = {
   ordering: renderOrdering,
   categorise: renderCategorise,
   text: renderText,
+  code_check: renderCode,
 };
 
 function renderUnknown({ q, body }) {

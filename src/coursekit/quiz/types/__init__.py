@@ -56,6 +56,8 @@ class QuestionType(ABC):
     pools: ClassVar[dict[str, int]] = {}
     #: whether the key takes a ``tolerance``
     takes_tolerance: ClassVar[bool] = False
+    #: False for questions answered elsewhere (code exercises): ``quiz.show(module)`` leaves them out
+    shown_in_quiz: ClassVar[bool] = True
 
     # -- keys -----------------------------------------------------------------------------------
     @abstractmethod
@@ -92,6 +94,14 @@ class QuestionType(ABC):
     def answer_label(self, q: Question, answer: Any) -> str:
         """A short plain-text form of a student's answer, for grade's reports."""
 
+    # -- item analysis (optional) ---------------------------------------------------------------
+    def chosen_options(self, q: Question, answer: Any) -> set[str]:
+        """The option ids a normalised answer picks (item analysis links them to misconceptions).
+
+        Types without options pick none; the choice types override this.
+        """
+        return set()
+
 
 REGISTRY: dict[str, QuestionType] = {}
 
@@ -119,4 +129,4 @@ def names() -> tuple[str, ...]:
     return tuple(REGISTRY)
 
 
-from coursekit.quiz.types import arrange, choice, numeric, text  # noqa: E402, F401  (registers the types)
+from coursekit.quiz.types import arrange, choice, code, numeric, text  # noqa: E402, F401  (registers the types)

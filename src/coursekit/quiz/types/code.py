@@ -1,0 +1,338 @@
+"""A checked code exercise: the student's own object, inspected and compared with a key.
+
+The student answers in code (``check("03/nato-join", members)``, see :mod:`coursekit.exercises`).
+What is stored is not the object but what was observed of it: a small JSON *snapshot* (its
+kind, row count, columns, CRS, geometry types, the column values and measures the key asks
+about), a digest of that snapshot, and which checks passed when the student ran it. Scoring
+re-runs every check of the **current** key against the stored snapshot, so ``coursekit grade``
+re-checks a stored result without the student's kernel, and a corrected key regrades everyone.
+
+Key (``correct:``) is a mapping of checks, all optional, run in this order::
+
+    kind: GeoDataFrame            # GeoDataFrame, GeoSeries, DataFrame, Series, Axes or number
+    crs: EPSG:3035                # the object's CRS
+    rows: 30                      # the exact number of rows
+    columns: [iso3, accession_date]   # columns that must be present
+    geom_types: [Polygon, MultiPolygon]   # every geometry is one of these
+    includes: {column: name, values: [Vilnius, Riga]}   # these values appear in the column
+    exactly: {column: name, values: [Vilnius, Riga]}    # the column holds these values, no others
+    area_km2: {value: 207600, rel: 0.02}    # total area, measured in EPSG:3035
+    value: {value: 276, abs: 3}             # a number answer
+    layers: 3                     # Axes: at least this many drawn layers
+    title: true                   # Axes: a non-empty title
+    legend: true                  # Axes: a legend or a colour bar
+    source_line: true             # Axes: a text in the figure that begins with "Source"
+    answers:                      # dict: labels the student typed, one check (and point share) per entry
+      A: fact                                           # one accepted label (case and spaces ignored)
+      C: {accept: [value, recommendation], look: "Does it say what should be done?"}
+
+``feedback:`` may name any check: its text is added to that check's message when it fails,
+to say what to look at. Partial credit is the share of checks passed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+from typing import Any
+
+from coursekit.quiz.model import Key, Part, Question, Result
+from coursekit.quiz.types import BadAnswer, KeyProblem, QuestionType, register
+
+KINDS = ("GeoDataFrame", "GeoSeries", "DataFrame", "Series", "Axes", "number", "dict")
+CHECKS = ("kind", "crs", "rows", "columns", "geom_types", "includes", "exactly", "area_km2", "value",
+          "layers", "title", "legend", "source_line", "answers")
+_FIX = "see the format in src/coursekit/quiz/types/code.py (or data/quizzes/README.md)."
+
+
+def snapshot_digest(observed: dict[str, Any]) -> str:
+    """The sha256 of a snapshot's canonical JSON (stored beside it)."""
+    text = json.dumps(observed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _tol(spec: dict[str, Any]) -> float:
+    target = float(spec["value"])
+    if "abs" in spec:
+        return float(spec["abs"])
+    return abs(target) * float(spec.get("rel", 0.0))
+
+
+def _near(obs: Any, spec: dict[str, Any]) -> tuple[bool, str]:
+    """(ok, "too high"/"too low"/"") for a number against {value, abs|rel}."""
+    if not isinstance(obs, int | float) or isinstance(obs, bool) or not math.isfinite(obs):
+        return False, "missing"
+    target = float(spec["value"])
+    if abs(obs - target) <= _tol(spec) + 1e-9:
+        return True, ""
+    return False, "too high" if obs > target else "too low"
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+def _words(values: list[Any], limit: int = 6) -> str:
+    shown = [str(v) for v in values[:limit]]
+    more = f" and {len(values) - limit} more" if len(values) > limit else ""
+    return ", ".join(shown) + more
+
+
+def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str, bool, str]]:
+    """Every check of ``spec`` against a snapshot: (check id, passed, message saying what to look at).
+
+    Messages name what the student can see (their object's kind, CRS, columns, row count, and
+    whether a number is too high or too low) without giving away the answer.
+    """
+    out: list[tuple[str, bool, str]] = []
+    kind = observed.get("kind")
+    for name in CHECKS:
+        if name not in spec:
+            continue
+        want = spec[name]
+        if name == "kind":
+            ok = kind == want
+            msg = (f"it is {_a(want)}." if ok else
+                   f"it is {_a(kind or 'value the checker cannot read')}, not {_a(want)}: look at what the last "
+                   "step of your code returns (assign that result to a name and pass that name).")
+        elif name == "crs":
+            got = observed.get("crs")
+            ok = got == want
+            msg = (f"its CRS is {want}." if ok else
+                   f"its CRS is {got or 'not set'}, not {want}: look at `.crs`; `.to_crs()` returns a new "
+                   "table, so assign its result (or set the CRS when you build the table).")
+        elif name == "rows":
+            got = observed.get("rows")
+            ok = got == want
+            if ok:
+                msg = f"it has the right number of rows ({got})."
+            elif not isinstance(got, int):
+                msg = "the checker could not count its rows."
+            else:
+                msg = (f"it has {got} rows, {'too many' if got > want else 'too few'}: look at your filter, "
+                       "the join's `how=` and `predicate=`, and whether a table was joined twice.")
+        elif name == "columns":
+            have = set(observed.get("columns") or [])
+            missing = [c for c in want if c not in have]
+            ok = not missing
+            msg = ("it has the columns asked for." if ok else
+                   f"column(s) {', '.join(f'`{c}`' for c in missing)} missing: look at `.columns` and at "
+                   "which columns the merge or join kept (a column of the index does not count).")
+        elif name == "geom_types":
+            got = observed.get("geom_types") or []
+            stray = [g for g in got if g not in want]
+            ok = bool(got) and not stray
+            msg = (f"its geometries are {_words(got)}." if ok else
+                   f"its geometries are {_words(got) or 'missing'}; expected {' or '.join(want)}: look at "
+                   "`.geom_type` and at which geometry column the table uses.")
+        elif name in ("includes", "exactly"):
+            column = want["column"]
+            got = (observed.get("values") or {}).get(column)
+            if got is None:
+                ok, msg = False, (f"it has no column `{column}` to read: look at `.columns` (and at "
+                                  "`.reset_index()` if the column went into the index).")
+            else:
+                missing = [v for v in want["values"] if str(v) not in got]
+                extra = [v for v in got if v not in {str(x) for x in want["values"]}] if name == "exactly" else []
+                ok = not missing and not extra
+                if ok:
+                    msg = f"`{column}` holds the values asked for."
+                else:
+                    bits = []
+                    if missing:
+                        bits.append(f"{len(missing)} expected value(s) missing")
+                    if extra:
+                        bits.append(f"{len(extra)} value(s) that should not be there ({_words(extra, 3)})")
+                    msg = (f"in `{column}`, {' and '.join(bits)}: look at the distance you buffered by, "
+                           "its unit (metres in EPSG:3035) and the join's predicate.")
+        elif name == "area_km2":
+            got = observed.get("area_km2")
+            ok, how = _near(got, want)
+            msg = (f"its area is right ({got:,.0f} km²)." if ok else
+                   "the checker could not measure its area (is its CRS set?)." if how == "missing" else
+                   f"its area, {got:,.0f} km², is {how}: look at the buffer distance (in metres in "
+                   "EPSG:3035, in degrees in EPSG:4326) and at which shapes you kept.")
+        elif name == "value":
+            got = observed.get("value")
+            ok, how = _near(got, want)
+            msg = (f"{got:g} is right." if ok else
+                   "the answer is not a number: pass a number (e.g. a float), not a table or a string."
+                   if how == "missing" else
+                   f"{got:g} is {how}: look at the CRS you measured in (degrees are not a length) and "
+                   "at the unit (metres or kilometres).")
+        elif name == "layers":
+            got = observed.get("layers") or 0
+            ok = got >= want
+            msg = (f"it draws {got} layers." if ok else
+                   f"it draws {got} layer(s), fewer than {want}: pass the same `ax=` to every `.plot()` "
+                   "so the layers land on one map.")
+        elif name == "title":
+            ok = bool((observed.get("title") or "").strip())
+            msg = "it has a title." if ok else "it has no title: set one with `ax.set_title(...)`."
+        elif name == "legend":
+            ok = bool(observed.get("legend"))
+            msg = ("it has a legend." if ok else
+                   "it has no legend: give each layer a `label=` and call `ax.legend()`, or plot a column "
+                   "with `legend=True`.")
+        elif name == "answers":
+            if not isinstance(observed.get("answers"), dict):
+                out.append(("answers", False, f"it is {_a(str(kind))}, not a dictionary of answers: pass the "
+                                              "dictionary you filled in (e.g. my_answers)."))
+                continue
+            given = observed["answers"]
+            for entry, rule in want.items():
+                accept, look = _accepts(rule)
+                got = given.get(entry)
+                ok = got in accept
+                if ok:
+                    msg = f"{entry}: {got!r} matches the kit's reading."
+                elif got in (None, "", "?"):
+                    msg = f"{entry}: no answer yet: replace the \"?\" with your label."
+                else:
+                    msg = f"{entry}: {got!r} is not the kit's reading." + (f" Look again: {look}" if look else "")
+                out.append((f"answers:{entry}", ok, msg))
+            continue
+        else:  # source_line
+            ok = bool(observed.get("source_line"))
+            msg = ("it names its source." if ok else
+                   "it names no source: add a line such as `ax.annotate(\"Source: ...\", ...)` or "
+                   "`fig.text(..., \"Source: ...\")` that begins with \"Source\".")
+        out.append((name, ok, msg))
+    return out
+
+
+def canonical_label(value: Any) -> str:
+    """A typed label in canonical form: case, spaces, hyphens and underscores ignored."""
+    return " ".join(str(value).strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+def _accepts(rule: Any) -> tuple[set[str], str]:
+    if isinstance(rule, dict):
+        return {canonical_label(x) for x in rule["accept"]}, rule.get("look", "")
+    if isinstance(rule, list):
+        return {canonical_label(x) for x in rule}, ""
+    return {canonical_label(rule)}, ""
+
+
+def full_snapshot(spec: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot that passes every check of ``spec``."""
+    obs: dict[str, Any] = {}
+    for name, want in spec.items():
+        if name in ("kind", "crs", "rows", "layers"):
+            obs[name] = want
+        elif name == "columns":
+            obs["columns"] = list(want)
+        elif name == "geom_types":
+            obs["geom_types"] = list(want)[:1]
+        elif name in ("includes", "exactly"):
+            obs.setdefault("values", {})[want["column"]] = sorted(str(v) for v in want["values"])
+        elif name in ("area_km2", "value"):
+            obs[name] = float(want["value"])
+        elif name == "title":
+            obs["title"] = "A title"
+        elif name == "legend":
+            obs["legend"] = True
+        elif name == "source_line":
+            obs["source_line"] = "Source: the kit"
+        elif name == "answers":
+            obs["answers"] = {entry: sorted(_accepts(rule)[0])[0] for entry, rule in want.items()}
+    return obs
+
+
+@register
+class CodeCheck(QuestionType):
+    """A code exercise answered by ``coursekit.exercises.check``; partial credit per check."""
+
+    name = "code_check"
+    label = "code exercise"
+    empty_message = ("This exercise is answered in code: run check(\"<module>/<exercise id>\", your_object) "
+                     "in the notebook's exercise cell.")
+    shown_in_quiz = False
+
+    def check_key(self, q: Question, correct: Any, tolerance: dict | None) -> None:
+        if not isinstance(correct, dict) or not correct:
+            raise KeyProblem("correct", "a code exercise's key is a mapping of checks.", _FIX)
+        for name, want in correct.items():
+            where = f"correct.{name}"
+            if name not in CHECKS:
+                raise KeyProblem(where, f"unknown check {name!r}.", f"use one of {', '.join(CHECKS)}.")
+            if name == "kind" and want not in KINDS:
+                raise KeyProblem(where, f"{want!r} is not a kind the checker knows.", f"use one of {', '.join(KINDS)}.")
+            if name == "crs" and not (isinstance(want, str) and want.startswith("EPSG:")):
+                raise KeyProblem(where, f"{want!r} is not a CRS code.", "write it as e.g. EPSG:3035.")
+            if name in ("rows", "layers") and (isinstance(want, bool) or not isinstance(want, int) or want < 0):
+                raise KeyProblem(where, f"{want!r} is not a count.", "write a whole number.")
+            if name in ("columns", "geom_types") and (not isinstance(want, list) or not want
+                                                      or not all(isinstance(x, str) for x in want)):
+                raise KeyProblem(where, "should be a list of names.", "write e.g. [iso3, name].")
+            if name in ("includes", "exactly") and (not isinstance(want, dict) or set(want) != {"column", "values"}
+                                                    or not isinstance(want["values"], list) or not want["values"]):
+                raise KeyProblem(where, "should say a column and its values.", "write {column: name, values: [...]}.")
+            if name in ("area_km2", "value"):
+                ok = (isinstance(want, dict) and "value" in want and len(set(want) - {"value"}) == 1
+                      and set(want) - {"value"} <= {"abs", "rel"}
+                      and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+                              for v in want.values()))
+                if not ok or _tol(want) < 0:
+                    raise KeyProblem(where, "should be a number with one tolerance.",
+                                     "write {value: 276, abs: 3} or {value: 207600, rel: 0.02}.")
+            if name == "answers":
+                ok = isinstance(want, dict) and bool(want) and all(
+                    isinstance(r, str) or (isinstance(r, list) and r and all(isinstance(x, str) for x in r))
+                    or (isinstance(r, dict) and set(r) <= {"accept", "look"} and isinstance(r.get("accept"), list)
+                        and r["accept"] and all(isinstance(x, str) for x in r["accept"]))
+                    for r in want.values())
+                if not ok:
+                    raise KeyProblem(where, "should map each entry to its accepted label(s).",
+                                     "write e.g. {A: fact, C: {accept: [value], look: \"...\"}}.")
+            if name in ("title", "legend", "source_line") and want is not True:
+                raise KeyProblem(where, "is a yes-only check.", f"write '{name}: true' or leave it out.")
+
+    def feedback_ids(self, q: Question) -> list[str]:
+        return list(CHECKS)
+
+    def normalise(self, q: Question, answer: Any) -> dict[str, Any]:
+        if not isinstance(answer, dict) or not isinstance(answer.get("observed"), dict):
+            raise BadAnswer(self.empty_message)
+        if answer.get("digest") != snapshot_digest(answer["observed"]):
+            raise BadAnswer("The recorded result does not match its digest (it was changed after the check): "
+                            "run check() on your object again.")
+        return answer
+
+    def score(self, q: Question, key: Key | None, answer: dict[str, Any]) -> Result:
+        checks = run_checks(key.correct, answer["observed"])
+        parts = tuple(Part(name, ok, msg + (f" {key.feedback[name]}" if not ok and name in key.feedback else ""))
+                      for name, ok, msg in checks)
+        passed = sum(p.ok for p in parts)
+        if passed == len(parts):
+            message = f"All {len(parts)} checks passed."
+        else:
+            message = (f"{passed} of {len(parts)} checks passed. Look at: "
+                       + "; ".join(p.message for p in parts if not p.ok))
+        return Result(round(q.points * passed / len(parts), 4), q.points, message, parts, key.explanation)
+
+    def full_marks(self, q: Question, key: Key) -> Any:
+        observed = full_snapshot(key.correct)
+        return {"observed": observed, "digest": snapshot_digest(observed)}
+
+    def choices_html(self, q: Question) -> str:
+        return ("<p>Answer this exercise in code: run <code>check(\"…\", your_object)</code> in its cell of "
+                "the notebook; the checker says what to look at.</p>")
+
+    def answer_html(self, q: Question, key: Key) -> str:
+        items = "".join(f"<li>{html.escape(msg)}</li>" for _n, _ok, msg in run_checks(key.correct,
+                                                                                     full_snapshot(key.correct)))
+        return f"<p><strong>A right answer:</strong></p><ul>{items}</ul>"
+
+    def answer_label(self, q: Question, answer: Any) -> str:
+        observed = answer.get("observed", {}) if isinstance(answer, dict) else {}
+        failed = answer.get("failed") if isinstance(answer, dict) else None
+        bits = [str(observed.get("kind", "?"))]
+        for name in ("rows", "crs"):
+            if name in observed:
+                bits.append(f"{name}={observed[name]}")
+        if failed:
+            bits.append("failed: " + ", ".join(map(str, failed)))
+        return "; ".join(bits)
