@@ -71,7 +71,12 @@ def user_processes(hub: Hub, name: str) -> tuple[object | None, object | None]:
 
 
 def student(hub: Hub, name: str, start: threading.Barrier, notebook: dict) -> dict:
-    kernel = Kernel(hub.url, name, hub.user_token(name), f"{FOLDER}/notebooks/{MODULE}")
+    try:
+        kernel = Kernel(hub.url, name, hub.user_token(name), f"{FOLDER}/notebooks/{MODULE}")
+    except Exception as exc:  # noqa: BLE001 - reported as this student's failure; the others go on
+        start.wait(timeout=900)  # still take part in the start, so that the others are not held up
+        return {"name": name, "seconds": None, "failed": [f"no kernel: {str(exc).splitlines()[0][:200]}"],
+                "mem": None}
     failed: list[str] = []
     try:
         start.wait(timeout=900)  # everyone presses "Run All" together
@@ -145,8 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     if left:
         print(f"(ended {len(left)} process(es) left after the hub stopped)")
 
-    secs = [r["seconds"] for r in results]
     failed = [f"{r['name']} {f}" for r in results for f in r["failed"]]
+    no_kernel = [r["name"] for r in results if r["seconds"] is None]
+    results = [r for r in results if r["seconds"] is not None]
+    secs = [r["seconds"] for r in results]
     server_rss = [r["mem"]["server"][0] for r in results]
     server_pss = [r["mem"]["server"][1] for r in results]
     kernel_rss = [r["mem"]["kernel"][0] for r in results]
@@ -161,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     row("spawn (server ready + course copied)", spawns, "s", ".1f")
     row(f"module {MODULE[:2]} wall time per student", secs, "s", ".1f")
-    print(f"{'failed cells':<34} {len(failed)}")
+    print(f"{'failed cells':<34} {len(failed) - len(no_kernel)}")
+    print(f"{'students whose kernel did not start':<34} {len(no_kernel)}")
     for line in failed[:10]:
         print(f"  {line}")
     row("server memory (RSS)", server_rss, "MB")

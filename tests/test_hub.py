@@ -3,7 +3,8 @@ answer a quiz, and hand in their answers; the instructor grades them.
 
 JupyterHub + configurable-http-proxy (npm) on 127.0.0.1, DummyAuthenticator and
 SimpleLocalProcessSpawner, each user's home under this test's temporary folder; nbgitpuller
-clones a small course from a file:// repository made here. Skipped (with the reason) only where
+clones a student release of a small course (`coursekit release`) from a file:// repository
+made here; the instructor grades against the full course's keys. Skipped (with the reason) only where
 configurable-http-proxy is not installed (`npm ci`). Every process is stopped, also on failure.
 """
 
@@ -27,7 +28,7 @@ COURSE_FIXTURE = REPO / "tests" / "data" / "instructor" / "course"
 STUDENTS = {"alice": "b", "bob": "a", "chen": "b"}  # hub user -> answer to 01/q-choice ("b" is right)
 EDITED_TITLE = "Course title as alice's copy says after her edit"
 
-pytestmark = pytest.mark.skipif(proxy_missing() is not None, reason=str(proxy_missing()))
+pytestmark = [pytest.mark.skipif(proxy_missing() is not None, reason=str(proxy_missing())), pytest.mark.slow]
 
 
 def _git(*args, cwd):
@@ -36,13 +37,22 @@ def _git(*args, cwd):
 
 
 @pytest.fixture(scope="module")
-def course_repo(tmp_path_factory):
-    """The instructor's course repository on the hub machine's disk (a small course, committed)."""
-    repo = tmp_path_factory.mktemp("instructor") / "belarus-course"
-    shutil.copytree(COURSE_FIXTURE, repo)
+def instructor_course(tmp_path_factory):
+    """The instructor's course folder (a small course, with every answer key)."""
+    course = tmp_path_factory.mktemp("instructor") / "course"
+    shutil.copytree(COURSE_FIXTURE, course)
+    return course
+
+
+@pytest.fixture(scope="module")
+def course_repo(instructor_course):
+    """The repository students pull: a student release of the course, committed, on the hub's disk."""
+    repo = instructor_course.parent / "belarus-course"
+    subprocess.run([sys.executable, "-m", "coursekit.cli", "release", "--out", str(repo)], cwd=instructor_course,
+                   check=True, capture_output=True)
     _git("init", "-q", cwd=repo)
-    _git("add", ".", cwd=repo)
-    _git("commit", "-q", "-m", "Course for the hub test", cwd=repo)
+    _git("add", "-A", ".", cwd=repo)
+    _git("commit", "-q", "-m", "Student release for the hub test", cwd=repo)
     return repo
 
 
@@ -59,7 +69,7 @@ def hub(tmp_path_factory):
         assert not h.processes(), "processes of the hub test are still running"
 
 
-def test_a_class_on_a_real_hub(hub, course_repo, tmp_path):
+def test_a_class_on_a_real_hub(hub, course_repo, instructor_course, tmp_path):
     repo_url = f"file://{course_repo}"
     links = subprocess.run([sys.executable, "-m", "coursekit.cli", "links", "--hub", hub.url, "--repo", repo_url,
                             "--branch", "main", "--modules", "01"], cwd=course_repo, capture_output=True,
@@ -116,8 +126,8 @@ def test_a_class_on_a_real_hub(hub, course_repo, tmp_path):
 
     out = tmp_path / "grades"
     subprocess.run([sys.executable, "-m", "coursekit.cli", "grade", str(submissions), "--key",
-                    str(course_repo / "data" / "quizzes"), "--out", str(out)], cwd=course_repo, check=True,
-                   capture_output=True, text=True)
+                    str(instructor_course / "data" / "quizzes"), "--out", str(out)], cwd=instructor_course,
+                   check=True, capture_output=True, text=True)
     with open(out / "gradebook.csv", encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["learner"] in STUDENTS]
     assert sorted(r["learner"] for r in rows) == sorted(STUDENTS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO
 
 WARNING = "without encryption"
@@ -29,6 +31,7 @@ def _run(which: str, tmp_path) -> subprocess.CompletedProcess:
                           text=True, timeout=180)
 
 
+@pytest.mark.slow
 def test_the_kits_kernels_start_without_the_tcp_warning(tmp_path):
     plain = _run("plain", tmp_path)  # a kernel started the default way warns (so the check below can fail)
     assert plain.stdout.strip() == "42" and WARNING in plain.stderr

@@ -11,14 +11,14 @@ repository's default branch. Values are percent-encoded (RFC 3986: only ``A-Z a-
 Binder link: ``https://mybinder.org/v2/gh/OWNER/REPO/REF?labpath=notebooks%2FNN_x.ipynb``
 (``gl/`` for gitlab.com, ``git/`` with the encoded address elsewhere; REF defaults to HEAD).
 
-``--repo`` may also be ``file:///absolute/path`` to a repository on the hub machine's own disk
-(a shared course folder; the hub test uses one): the hub link works, Binder cannot reach it.
-
 Both links give every student a full clone of the repository. The table is made from the
 course folder the command runs in, taken to be what the repository holds: when that folder
 holds the answer key of an assessed bank (anywhere, under any name), the command refuses,
 since every student could read the key. Point ``--repo`` at a repository made from a student
 release, or pass ``private_repo=True`` (``--private-repo``) for a repository students cannot read.
+
+``--repo`` may also be ``file:///absolute/path`` to a repository on the hub machine's own disk
+(a shared course folder; the hub test uses one): the hub link works, Binder cannot reach it.
 """
 
 from __future__ import annotations

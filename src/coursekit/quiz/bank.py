@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from coursekit.errors import DataError
+from coursekit.models import validate_mapping
 from coursekit.paths import data_file
 from coursekit.quiz import pools as qpools
 from coursekit.quiz import types as qtypes
@@ -197,13 +198,9 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
     if not path.is_file():
         raise DataError(path, "the quiz bank does not exist.", fix="check the module id (coursekit list).")
     raw = read_yaml(path)
-    if not isinstance(raw, dict):
-        raise DataError(path, "a bank must be a mapping with schema, module, title and questions.",
-                        fix="see data/quizzes/README.md.")
-    try:
-        bank = BankModel.model_validate(raw)
-    except ValidationError as exc:
-        _raise_validation(path, exc, raw, "questions")
+    bank = validate_mapping(path, raw, BankModel, expected="a mapping with schema, module, title and questions",
+                            doc="data/quizzes/README.md",
+                            on_error=lambda exc: _raise_validation(path, exc, raw, "questions"))
     known_sources = load_sources() if known_sources is None else known_sources
     questions = []
     seen: set[str] = set()
@@ -275,13 +272,9 @@ def load_keys(path: Path, questions: list[Question], module: str,
         raise DataError(path, "the key file is missing.",
                         fix="restore it from the instructor's copy of data/quizzes/keys/.")
     raw = read_yaml(path)
-    if not isinstance(raw, dict):
-        raise DataError(path, "a key file must be a mapping with schema, module and keys.",
-                        fix="see data/quizzes/README.md.")
-    try:
-        model = KeyFileModel.model_validate(raw)
-    except ValidationError as exc:
-        _raise_validation(path, exc, raw, "keys")
+    model = validate_mapping(path, raw, KeyFileModel, expected="a mapping with schema, module and keys",
+                             doc="data/quizzes/README.md",
+                             on_error=lambda exc: _raise_validation(path, exc, raw, "keys"))
     if model.module != module:
         raise DataError(path, f"module {model.module!r} does not match the bank's {module!r}.",
                         field="module", fix="use the bank's module id.")
