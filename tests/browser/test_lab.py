@@ -15,8 +15,13 @@ OURS = ".coursekit-quiz, .coursekit-summary, .coursekit-figure, .jp-RenderedMark
 
 
 def n_questions(module: str) -> int:
+    """The questions ``quiz.show(module)`` draws (code exercises are answered in code cells)."""
+    from coursekit.quiz.types import get as get_type
+
     path = bank_path(module)
-    return len(load_bank(path, keys=False).questions) if path.is_file() else 0
+    if not path.is_file():
+        return 0
+    return sum(1 for q in load_bank(path, keys=False).questions if get_type(q.type).shown_in_quiz)
 
 
 def assert_course_page_ok(page, module: str, timeout_ms: int = 120_000) -> None:

@@ -96,14 +96,18 @@ def show(target: str, *, exclude: tuple[str, ...] | list[str] = (), store=None) 
     is the last value of a cell.
     """
     from coursekit.quiz.bank import bank_path, load_bank
-    from coursekit.quiz.store import ProgressStore
+    from coursekit.quiz.pools import for_learner
+    from coursekit.quiz.store import ProgressStore, current_learner
     from coursekit.quiz.types import get as get_type
 
     module, _, qid = target.partition("/")
     bank = load_bank(bank_path(module))
-    questions = [bank.question(qid)] if qid else [
-        q for q in bank.questions if q.id not in exclude and get_type(q.type).shown_in_quiz]
+    if qid:
+        bank.question(qid)  # a KeyError names an unknown id
     unknown = set(exclude) - {q.id for q in bank.questions}
     if unknown:
         raise KeyError(f"no question(s) {sorted(unknown)} in {bank.path.name}")
-    return QuizView(bank, questions, store or ProgressStore())
+    store = store or ProgressStore()
+    ids = [qid] if qid else [q.id for q in bank.questions if q.id not in exclude and get_type(q.type).shown_in_quiz]
+    # the learner's own alternatives and variants (the same on every run; grade recomputes them)
+    return QuizView(bank, for_learner(bank, current_learner(), ids), store)

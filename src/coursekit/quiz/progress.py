@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coursekit.quiz.pools import every_question, for_learner
 from coursekit.quiz.store import Event, ProgressStore, current_learner
 
 
@@ -48,7 +49,7 @@ def _hand_in_questions(modules: set[str]) -> dict[tuple[str, str], bool]:
             bank = load_bank(bank_path(module), keys=False, known_sources=_Any())
         except (DataError, FileNotFoundError, OSError):
             continue
-        for q in bank.questions:
+        for q in every_question(bank):  # each variant of a template is answered under its own id
             out[(module, q.id)] = q.graded or q.hand_in
     return out
 
@@ -91,7 +92,7 @@ def summary_rows(store: ProgressStore, learner: str | None = None) -> dict:
         if not path.is_file():
             continue
         bank = load_bank(path, keys=False)
-        graded = {q.id: q for q in bank.questions if q.graded}
+        graded = {q.id: q for q in for_learner(bank, learner) if q.graded}  # their alternatives and variants
         events = [e for (mod, _), e in latest.items() if mod == m.id]
         answered = [e for e in events if e.question_id in graded]
         if bank.mode == "assessed":

@@ -47,6 +47,9 @@ class SingleChoice(QuestionType):
     def answer_label(self, q: Question, answer: Any) -> str:
         return f"{answer}: {label(q, answer)}"
 
+    def chosen_options(self, q: Question, answer: Any) -> set[str]:
+        return {answer}
+
 
 @register
 class MultipleSelect(QuestionType):
@@ -111,6 +114,9 @@ class MultipleSelect(QuestionType):
         picked = [answer] if isinstance(answer, str) else list(answer)
         order = ids(q, "options")
         return " + ".join(sorted(map(str, picked), key=lambda x: order.index(x) if x in order else len(order)))
+
+    def chosen_options(self, q: Question, answer: Any) -> set[str]:
+        return set(answer)
 
 
 def _as_bool(value: Any) -> bool | None:
