@@ -8,6 +8,8 @@ JupyterLab's "Run All" does. Printed:
 
 - spawn time per student (median, p95);
 - wall time per student for the whole module (median, p95, max) and failed cells;
+- the CPU time each kernel used for the module (user + system; unlike wall time, it does not
+  depend on what else the machine is doing);
 - memory per student once the module has run: the single-user server and the kernel
   (resident set size, RSS, and proportional set size, PSS, which shares libraries fairly);
 - the memory of the hub and of configurable-http-proxy.
@@ -79,6 +81,8 @@ def student(hub: Hub, name: str, start: threading.Barrier, notebook: dict) -> di
                 "mem": None}
     failed: list[str] = []
     try:
+        _, kern = user_processes(hub, name)
+        cpu0 = sum(kern.cpu_times()[:2]) if kern else float("nan")
         start.wait(timeout=900)  # everyone presses "Run All" together
         t = time.perf_counter()
         for i, source in enumerate(code_cells(notebook), start=1):
@@ -91,11 +95,12 @@ def student(hub: Hub, name: str, start: threading.Barrier, notebook: dict) -> di
                 break
         seconds = time.perf_counter() - t
         server, kern = user_processes(hub, name)
+        cpu = sum(kern.cpu_times()[:2]) - cpu0 if kern else float("nan")
         mem = {"server": memory(server) if server else (float("nan"),) * 2,
                "kernel": memory(kern) if kern else (float("nan"),) * 2}
     finally:
         kernel.close()
-    return {"name": name, "seconds": seconds, "failed": failed, "mem": mem}
+    return {"name": name, "seconds": seconds, "cpu": cpu, "failed": failed, "mem": mem}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     row("spawn (server ready + course copied)", spawns, "s", ".1f")
     row(f"module {MODULE[:2]} wall time per student", secs, "s", ".1f")
+    row("kernel CPU time per student", [r["cpu"] for r in results], "s", ".1f")
     print(f"{'failed cells':<34} {len(failed) - len(no_kernel)}")
     print(f"{'students whose kernel did not start':<34} {len(no_kernel)}")
     for line in failed[:10]:

@@ -242,5 +242,7 @@ def test_quiz_show_and_export_use_the_learners_own_variant(tmp_path, monkeypatch
     w.value = w._key.correct
     assert w.submit().correct
     assert quiz.show("03/measure-pair", store=store).widgets[0]._q.id == mine
+    other = next(q.id for q in load_bank(bank_path("03"), keys=False).variants["measure-pair"] if q.id != mine)
+    assert [w._q.id for w in quiz.show(f"03/{other}", store=store).widgets] == [mine]  # never a neighbour's
     doc = export_submission(store, tmp_path / "out.json").doc
     assert [e["question_id"] for e in doc["events"]] == [mine]  # the export names the variant answered

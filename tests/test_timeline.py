@@ -163,7 +163,8 @@ def _texts(fig):
 
 
 def test_plot_has_title_legend_source_line_and_alt_text(timeline):
-    fig = plot_timeline(timeline)
+    kit = plot_timeline(timeline)
+    fig = kit.figure
     try:
         assert fig._suptitle is not None and "Union State" in fig._suptitle.get_text()
         assert fig.legends, "the figure needs a legend"
@@ -172,8 +173,9 @@ def test_plot_has_title_legend_source_line_and_alt_text(timeline):
         assert labels - partial == {STYLE[c][2] for c in set(timeline["category"])}
         assert bool(partial) == bool((timeline["precision"] != "day").any())
         assert any(t.get_text().startswith("Sources:") for t in fig.texts)
-        assert str(len(timeline)) in fig.coursekit_alt
-        assert "Union State Treaty signed" in fig.coursekit_alt
+        assert str(len(timeline)) in kit.alt
+        assert "Union State Treaty signed" in kit.alt
+        assert set(kit.sources) == {i for ids in timeline["sources"] for i in ids}
         assert len(_texts(fig)) == len(timeline)
     finally:
         plt.close(fig)
@@ -181,7 +183,7 @@ def test_plot_has_title_legend_source_line_and_alt_text(timeline):
 
 @pytest.mark.slow
 def test_labels_do_not_overlap(timeline):
-    fig = plot_timeline(timeline)
+    fig = plot_timeline(timeline).figure
     try:
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
@@ -208,11 +210,11 @@ def test_plot_filters_and_draws_on_a_given_axes(timeline):
     fig, ax = plt.subplots(figsize=(12, 4))
     try:
         out = plot_timeline(timeline, categories=["nuclear"], start="2023-01-01", ax=ax)
-        assert out is fig
+        assert out.figure is fig
         assert len(_labels(ax)) == 3
         assert any(t.get_text().startswith("Sources:") for t in ax.texts)
         assert ax.get_legend() is not None and ax.get_title(loc="left")
-        assert fig.coursekit_alt.startswith("Horizontal timeline of 3 events")
+        assert out.alt.startswith("Horizontal timeline of 3 events")
     finally:
         plt.close(fig)
     with pytest.raises(ValueError, match="unknown categories"):
@@ -223,7 +225,7 @@ def test_plot_filters_and_draws_on_a_given_axes(timeline):
 
 def test_the_partial_date_key_is_in_the_legend_only_when_such_an_event_is_drawn(timeline):
     exact = timeline[timeline["precision"] == "day"]
-    fig = plot_timeline(exact.iloc[:6])
+    fig = plot_timeline(exact.iloc[:6]).figure
     try:
         labels = [t.get_text() for t in fig.legends[0].get_texts()]
         assert not any("month or year" in lab for lab in labels)

@@ -77,6 +77,8 @@ def chart(stats: list[QuestionStats], path: Path) -> str:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
+    from coursekit.maps.style import BLUE, ORANGE
+
     graded = [s for s in stats if s.question.graded]
     height = max(2.5, 0.32 * len(graded) + 1.6)
     fig = Figure(figsize=(8, height))
@@ -87,7 +89,7 @@ def chart(stats: list[QuestionStats], path: Path) -> str:
     ys = list(range(len(graded)))[::-1]
     for y, s, share in zip(ys, graded, shares, strict=True):
         assessed = s.mode == "assessed"
-        ax.barh(y, share, color="#0072B2" if assessed else "#E69F00", hatch="" if assessed else "//",
+        ax.barh(y, share, color=BLUE if assessed else ORANGE, hatch="" if assessed else "//",
                 edgecolor="black", linewidth=0.5)
         ax.text(min(share, 100) + 1, y, f"{share:.0f}% (n={s.answered})", va="center", fontsize=8)
     ax.set_yticks(ys, labels, fontsize=8)
@@ -96,8 +98,8 @@ def chart(stats: list[QuestionStats], path: Path) -> str:
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.set_xlabel("Learners whose latest answer is fully right (%)")
     ax.set_title("Results per question", pad=24)
-    ax.legend(handles=[Patch(facecolor="#0072B2", edgecolor="black", label="assessed"),
-                       Patch(facecolor="#E69F00", edgecolor="black", hatch="//", label="formative")],
+    ax.legend(handles=[Patch(facecolor=BLUE, edgecolor="black", label="assessed"),
+                       Patch(facecolor=ORANGE, edgecolor="black", hatch="//", label="formative")],
               loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
     fig.text(0.01, 0.01, "Source: submission files graded with coursekit grade", fontsize=7)
     left = min(0.6, (0.07 * max((len(label) for label in labels), default=4) + 0.3) / 8)

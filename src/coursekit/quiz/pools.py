@@ -273,7 +273,7 @@ def for_learner(bank: Bank, learner: str, ids: list[str] | None = None) -> list[
     wanted = None
     if ids is not None:
         wanted = set()
-        for qid in ids:
+        for qid in map(base_id, ids):  # a variant's id stands for its template: the learner gets their own
             wanted |= set(in_pool[qid].questions) if qid in in_pool else {qid}
     out = []
     for q in bank.questions:
