@@ -192,8 +192,9 @@ def answers_from_events(events, phase: str, items: list[Item]) -> tuple[dict[str
 
 def _question(phase: str, item: Item):
     from coursekit.quiz.model import Option, Question
+    from coursekit.quiz.types.choice import SingleChoice
 
-    return Question(id=question_id(phase, item), type="single_choice",
+    return Question(id=question_id(phase, item), type=SingleChoice.name,  # answered through the registry
                     prompt=f"Real or false? {item.claim}",
                     options=(Option("real", "Real"), Option("false", "False")))
 
