@@ -20,6 +20,7 @@ from coursekit.timeline import (  # noqa: E402
     STYLE,
     assign_levels,
     load_timeline,
+    place_labels,
     plot_timeline,
     split_rows,
 )
@@ -133,15 +134,19 @@ def test_missing_column_is_named(tmp_path):
 
 
 # ----------------------------------------------------------------- layout helpers
-def test_assign_levels_never_overlaps_on_a_level():
+def test_placed_labels_never_overlap_and_leaders_pass_beside_nearer_labels():
     x = [0, 1, 2, 3, 10, 10.5, 30]
     half = [2, 2, 2, 2, 1, 1, 1]
-    levels = assign_levels(x, half)
-    for lv in set(levels):
-        spans = sorted((xi - h, xi + h) for xi, h, v in zip(x, half, levels, strict=True)
-                       if v == lv)
-        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
-    assert levels[0] == 1 and levels[1] == -1  # alternate above and below
+    placed = place_labels(x, half)
+    boxes = [(c - h, c + h, lv, lx) for (lv, c, lx), h in zip(placed, half, strict=True)]
+    for i, (l1, r1, lv1, _) in enumerate(boxes):
+        for j, (l2, r2, lv2, lx2) in enumerate(boxes):
+            if i != j and lv1 == lv2:
+                assert r1 <= l2 or r2 <= l1  # two labels on one level
+            if i != j and (lv1 > 0) == (lv2 > 0) and abs(lv2) > abs(lv1):
+                assert not (l1 < lx2 < r1)  # a leader further out passes beside a nearer label
+    assert placed[0][0] == 1 and placed[1][0] == -1  # alternate above and below
+    assert assign_levels(x, half) == [p[0] for p in placed]
 
 
 def test_split_rows_breaks_at_long_gaps_and_crowding():
@@ -170,31 +175,164 @@ def test_plot_has_title_legend_source_line_and_alt_text(timeline):
         assert fig.legends, "the figure needs a legend"
         labels = {t.get_text() for t in fig.legends[0].get_texts()}
         partial = {lab for lab in labels if "known only to the month or year" in lab}
-        assert labels - partial == {STYLE[c][2] for c in set(timeline["category"])}
+        essay = {lab for lab in labels if "essay was written" in lab}
+        assert len(essay) == 1  # the full timeline covers 2019
+        assert labels - partial - essay == {STYLE[c][2] for c in set(timeline["category"])}
         assert bool(partial) == bool((timeline["precision"] != "day").any())
         assert any(t.get_text().startswith("Sources:") for t in fig.texts)
         assert str(len(timeline)) in kit.alt
         assert "Union State Treaty signed" in kit.alt
         assert set(kit.sources) == {i for ids in timeline["sources"] for i in ids}
-        assert len(_texts(fig)) == len(timeline)
+        assert len(_texts(fig)) == len(timeline) + 1  # every event, and the essay
     finally:
         plt.close(fig)
 
 
+RECIPES = {  # the timelines the notebooks draw
+    "02 cell 3": {},
+    "02 cell 10": {"categories": ["integration", "constitution"], "start": "2018-12-01", "end": "2020-12-31"},
+    "07 cell 12": {"start": "2019-05-01", "title": "After the essay"},
+    "08 worked example": {"categories": ["treaty", "integration"], "start": "1999-01-01"},
+    "08 starter": {"categories": ["election", "protest_repression", "sanctions_diplomacy"], "start": "2019-01-01"},
+}
+
+
+def _by_gid(ax, prefix):
+    out = {}
+    for artist in [*ax.lines, *ax.texts]:
+        gid = artist.get_gid() or ""
+        if gid.startswith(prefix):
+            out[int(gid.split("-")[1])] = artist
+    return out
+
+
+def _segment_hits_box(p0, p1, box, steps=200):
+    """Whether the segment p0-p1 (display pixels) passes through ``box`` (shrunk by a pixel)."""
+    for k in range(steps + 1):
+        t = k / steps
+        x, y = p0[0] + (p1[0] - p0[0]) * t, p0[1] + (p1[1] - p0[1]) * t
+        if box.x0 + 1 < x < box.x1 - 1 and box.y0 + 1 < y < box.y1 - 1:
+            return True
+    return False
+
+
 @pytest.mark.slow
-def test_labels_do_not_overlap(timeline):
-    fig = plot_timeline(timeline).figure
+@pytest.mark.parametrize("recipe", RECIPES, ids=list(RECIPES))
+def test_labels_never_overlap_labels_leader_lines_or_markers(timeline, recipe):
+    """On the drawn figure: no two label boxes overlap, and no label box covers another event's
+    leader line or marker (the Jul-Sep 2020 and Feb-Mar 2022 clusters included)."""
+    fig = plot_timeline(timeline, **RECIPES[recipe]).figure
     try:
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
+        checked = 0
         for ax in fig.axes:
-            boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in _labels(ax)]
-            for i, a in enumerate(boxes):
-                for b in boxes[i + 1:]:
-                    assert not a.overlaps(b), "two event labels overlap"
+            labels = _by_gid(ax, "label-")
+            leaders = _by_gid(ax, "leader-")
+            markers = _by_gid(ax, "marker-")
+            boxes = {k: t.get_bbox_patch().get_window_extent(renderer) for k, t in labels.items()}
+            for i, a in boxes.items():
+                for j, b in boxes.items():
+                    if i < j:
+                        assert not a.overlaps(b), f"labels {labels[i].get_text()!r} and {labels[j].get_text()!r}"
+                for j, line in leaders.items():
+                    if j == i:
+                        continue
+                    (x0, x1), (y0, y1) = line.get_data()
+                    p0, p1 = ax.transData.transform([(x0, y0), (x1, y1)])
+                    assert not _segment_hits_box(p0, p1, a), \
+                        f"the leader of {labels[j].get_text()!r} crosses {labels[i].get_text()!r}"
+                for marker in markers.values():
+                    mx, my = ax.transData.transform([(marker.get_xdata()[0], marker.get_ydata()[0])])[0]
+                    assert not (a.x0 <= mx <= a.x1 and a.y0 <= my <= a.y1), \
+                        f"{labels[i].get_text()!r} covers a marker"
             axbox = ax.get_window_extent(renderer)
-            for b in boxes:  # labels stay inside their panel
+            for b in boxes.values():  # labels stay inside their panel
                 assert axbox.x0 - 1 <= b.x0 and b.x1 <= axbox.x1 + 1
+            checked += len(boxes)
+        assert checked > 0
+    finally:
+        plt.close(fig)
+
+
+def test_labels_are_readable_at_the_notebook_size(timeline):
+    """Label text is at least 1/90 of the figure's width (10 pt on an 11-inch figure)."""
+    kit = plot_timeline(timeline)
+    fig = kit.figure
+    try:
+        width_pt = fig.get_size_inches()[0] * 72
+        sizes = [t.get_fontsize() for ax in fig.axes for t in _labels(ax)]
+        assert sizes and min(sizes) / width_pt >= 1 / 90
+    finally:
+        plt.close(fig)
+
+
+def test_panels_show_their_period_and_break_marks(timeline):
+    kit = plot_timeline(timeline)
+    fig = kit.figure
+    try:
+        assert len(fig.axes) > 1
+        for k, ax in enumerate(fig.axes):
+            assert ax.get_xlabel().startswith(f"Panel {k + 1} of {len(fig.axes)}")
+            breaks = [ln for ln in ax.lines if ln.get_gid() == "break"]
+            assert len(breaks) == 2 * ((k > 0) + (k < len(fig.axes) - 1))
+        assert "each on its own time scale" in kit.alt
+    finally:
+        plt.close(fig)
+
+
+def test_the_axis_covers_the_period_asked_for(timeline):
+    import matplotlib.dates as mdates
+
+    kit = plot_timeline(timeline, categories=["integration", "constitution"], start="2018-12-01", end="2020-12-31")
+
+    fig = kit.figure
+    try:
+        lo, hi = fig.axes[-1].get_xlim()
+        assert mdates.num2date(hi).date().isoformat() >= "2020-12-31"
+        assert mdates.num2date(fig.axes[0].get_xlim()[0]).date().isoformat() <= "2018-12-01"
+    finally:
+        plt.close(fig)
+
+
+def test_a_short_panel_is_not_drawn_in_weeks(timeline):
+    """08's worked example: a panel holding two events seven weeks apart still spans a year."""
+    import matplotlib.dates as mdates
+
+    kit = plot_timeline(timeline, categories=["treaty", "integration"], start="1999-01-01")
+
+    fig = kit.figure
+    try:
+        for ax in fig.axes:
+            lo, hi = ax.get_xlim()
+            assert hi - lo >= 365
+            ticks = [mdates.num2date(t) for t in ax.get_xticks() if lo <= t <= hi]
+            assert all((b - a).days >= 28 for a, b in zip(ticks, ticks[1:], strict=False))
+    finally:
+        plt.close(fig)
+
+
+def test_the_essays_date_is_marked_when_in_the_period(timeline):
+    from coursekit.claims import load_essay
+
+    window = load_essay()["dating"]
+    kit = plot_timeline(timeline, start="2019-01-01", end="2020-12-31")
+    fig = kit.figure
+    try:
+        legend = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert any("essay was written" in t for t in legend)
+        labels = [t.get_text() for t in _texts(fig)]
+        assert any("The essay is written" in t for t in labels)
+        assert "dating window" in kit.alt
+        assert window["window_start"][:4] == "2019"
+    finally:
+        plt.close(fig)
+    kit = plot_timeline(timeline, start="2022-01-01")
+    fig = kit.figure
+    try:
+        legend = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert not any("essay" in t for t in legend)
+        assert not any("essay" in t.get_text() for t in _texts(fig))
     finally:
         plt.close(fig)
 

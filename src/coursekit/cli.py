@@ -203,6 +203,22 @@ def cmd_links(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_glossary(args: argparse.Namespace) -> int:
+    from coursekit.glossary import doc_path, load_glossary, to_markdown
+
+    text = to_markdown(load_glossary())
+    path = doc_path()
+    if args.write:
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+        return 0
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        print(f"{path} is out of date with data/glossary.yml: run coursekit glossary --write")
+        return 1
+    print(f"{path} is up to date")
+    return 0
+
+
 def cmd_site(args: argparse.Namespace) -> int:
     from coursekit.instructor.common import parse_module_ids
     from coursekit.instructor.site import build_site
@@ -284,6 +300,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--private-repo", action="store_true",
                    help="the repository is private: link to it even though it holds assessed keys")
     p.set_defaults(func=cmd_links)
+
+    p = sub.add_parser("glossary", help="check docs/glossary.md against data/glossary.yml; --write rewrites it")
+    p.add_argument("--write", action="store_true", help="write docs/glossary.md from data/glossary.yml")
+    p.set_defaults(func=cmd_glossary)
 
     p = sub.add_parser("site", help="instructor: execute every module and render a static HTML site")
     p.add_argument("--out", required=True, help="folder to write (new, empty, or an earlier site)")

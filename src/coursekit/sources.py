@@ -51,7 +51,7 @@ class Source:
     def citation(self) -> str:
         """One-line citation: who, title, date, kind, address."""
         who = f"{self.author} ({self.publisher})" if self.author else self.publisher
-        date = self.date or "n.d."
+        date = self.date or "undated"
         text = f'{who}, "{self.title}", {date}. {self.url}'
         if self.via:
             text += f" (read via {self.via})"
@@ -59,7 +59,7 @@ class Source:
 
     def markdown(self) -> str:
         who = f"{self.author} ({self.publisher})" if self.author else self.publisher
-        date = self.date or "n.d."
+        date = self.date or "undated"
         text = f"**[{self.id}]** {who}, [{self.title}]({self.url}), {date}. *{KINDS[self.kind]}*"
         if self.via:
             text += f"; read via [a copy]({self.via})"

@@ -48,7 +48,10 @@ def _sources(q: Question, known: dict) -> str:
 
 def question_html(q: Question, key: Key | None, mode: str, known_sources: dict, note: str = "") -> str:
     """One question; the answer only for a formative question with a key. ``note``: its variants or pool."""
-    points = (f"{q.points:g} point" + ("" if q.points == 1 else "s")) if q.graded else "Reflection"
+    if q.judgement:
+        points = "Your judgement (recorded, not scored)"
+    else:
+        points = (f"{q.points:g} point" + ("" if q.points == 1 else "s")) if q.graded else "Reflection"
     note_html = f"<p class='ck-variants'><em>{html.escape(note)}</em></p>" if note else ""
     body = f"{note_html}<div class='ck-prompt'>{_md(q.prompt)}</div>{qtypes.get(q.type).choices_html(q)}"
     if mode == "assessed":
@@ -58,6 +61,12 @@ def question_html(q: Question, key: Key | None, mode: str, known_sources: dict, 
     elif key is not None and q.graded:
         why = f"<p><strong>Why:</strong> {_inline(key.explanation)}</p>" if key.explanation else ""
         body += (f"<details class='ck-answer'><summary>Show answer</summary>{answer_html(q, key)}{why}"
+                 f"{_sources(q, known_sources)}</details>")
+    elif key is not None and key.view is not None and mode != "assessed":
+        why = f"<p><strong>Why:</strong> {_inline(key.explanation)}</p>" if key.explanation else ""
+        view = answer_html(q, Key(correct=key.view)).replace("<strong>Answer:</strong>",
+                                                             "<strong>The kit's call:</strong>")
+        body += (f"<details class='ck-answer'><summary>Compare with the kit's call</summary>{view}{why}"
                  f"{_sources(q, known_sources)}</details>")
     elif key is not None and key.explanation:
         body += (f"<details class='ck-answer'><summary>Show guidance</summary><p>{_inline(key.explanation)}</p>"

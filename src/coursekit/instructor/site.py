@@ -14,7 +14,8 @@ the widget manager). Then:
   drops them as in the student release);
 - figures from :func:`coursekit.figures.show` keep their alt text; a bare matplotlib image
   gets a generic alt text and a warning;
-- ``index.html`` lists the modules.
+- ``index.html`` lists the modules; ``glossary.html`` renders ``data/glossary.yml``, and the
+  notebooks' links to ``docs/glossary.md`` point at it.
 
 Every page is checked: no http(s) script or style, no widget JSON, every ``<img>`` with alt text.
 Maths in Markdown shows as TeX source (MathJax would need the network).
@@ -367,6 +368,7 @@ to run the code, answer the quizzes and keep your progress, open the notebooks i
 <ol class="ck-modules">
 {"".join(items)}
 </ol>
+<p>Terms the modules use are explained in the <a href="glossary.html">glossary</a>.</p>
 <p><small>Built with coursekit {__version__}.</small></p>
 </main>
 </body>
@@ -459,7 +461,46 @@ def build_site(out: str | Path, modules: list[str] | None = None, root: str | Pa
             else:
                 report.failed.setdefault(m.id, f"{names[i]}: {problem}")
         target = out_path / names[i]
-        target.write_text(page, encoding="utf-8")
+        target.write_text(glossary_links(page), encoding="utf-8")
         report.pages[m.id] = target
     (out_path / "index.html").write_text(index_html(course, report.pages, report.failed), encoding="utf-8")
+    (out_path / GLOSSARY_PAGE).write_text(glossary_html(course.title), encoding="utf-8")
     return report
+
+
+GLOSSARY_PAGE = "glossary.html"
+
+
+def glossary_links(page: str) -> str:
+    """Point the notebooks' glossary links (``../docs/glossary.md#term``) at the site's glossary page."""
+    from coursekit.glossary import LINK_PREFIX
+
+    return page.replace(f'href="{LINK_PREFIX}', f'href="{GLOSSARY_PAGE}#')
+
+
+def glossary_html(title: str) -> str:
+    """The glossary page of the site, from data/glossary.yml."""
+    from coursekit.glossary import load_glossary, to_html
+    from coursekit.sources import load_sources
+
+    body = to_html(load_glossary(), load_sources())
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8"/>
+<meta name="viewport" content="width=device-width, initial-scale=1.0"/>
+<title>Glossary · {html.escape(title)}</title>
+<style>
+body{{font-family:system-ui,sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5}}
+dt{{font-weight:bold;margin-top:1em}} dd{{margin-left:1.5em}} .ck-cite{{color:#555;font-size:0.9em}}
+</style>
+</head>
+<body>
+<nav aria-label="Course"><a href="index.html">&larr; All modules</a></nav>
+<main>
+<h1>Glossary</h1>
+{body}
+</main>
+</body>
+</html>
+"""

@@ -70,6 +70,7 @@ class QuestionModel(_Strict):
     sources: list[str] = []
     hand_in: bool = False
     variants: VariantModel | None = None
+    judgement: bool = False
 
 
 class BankModel(_Strict):
@@ -87,8 +88,9 @@ class KeyModel(_Strict):
     explanation: str = ""
     tolerance: dict[Literal["abs", "rel"], Finite] | None = None
     misconceptions: dict[str, ID] = {}  # option id -> misconception (where the bank may not show it)
+    view: Any = None
 
-    @field_validator("correct")
+    @field_validator("correct", "view")
     @classmethod
     def _finite(cls, value):
         return check_finite(value)
@@ -219,17 +221,20 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
                             "which options are wrong.", row=where, field="options.misconception",
                             fix=f"move it to keys/{path.name} under the question's 'misconceptions:' "
                                 "(option id: misconception id).")
+        if qm.judgement:
+            _check_judgement(path, where, qm)
         for sid in qm.sources:
             if sid not in known_sources:
                 raise DataError(path, f"unknown source id {sid!r}.", row=where, field="sources",
                                 fix="add the source to data/sources.yml or correct the id.")
         questions.append(Question(
-            id=qm.id, type=qm.type, prompt=qm.prompt.strip(), points=qm.points, hint=qm.hint,
+            id=qm.id, type=qm.type, prompt=qm.prompt.strip(), hint=qm.hint,
             options=tuple(Option(o.id, o.text, o.misconception) for o in qm.options),
             items=tuple(Option(o.id, o.text) for o in qm.items),
             categories=tuple(Option(o.id, o.text) for o in qm.categories),
             unit=qm.unit, min_words=qm.min_words, sources=tuple(qm.sources),
-            hand_in=qm.hand_in or qtypes.get(qm.type).graded))
+            hand_in=qm.hand_in or qtypes.get(qm.type).graded,
+            judgement=qm.judgement, points=0.0 if qm.judgement else qm.points))
     pools = qpools.check_pools(path, bank.pools, questions)
     generated: dict[str, list[tuple[Question, qpools.Variant]]] = {}
     for qm, q in zip(bank.questions, questions, strict=True):
@@ -245,6 +250,16 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
 
 
 _WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
+
+
+def _check_judgement(path: Path, where: str, q: QuestionModel) -> None:
+    """A judgement question asks for the learner's own call: it is recorded, never scored."""
+    if not qtypes.get(q.type).graded:
+        raise DataError(path, f"a {q.type} question is never scored already; 'judgement' is for questions "
+                        "that could be.", row=where, field="judgement", fix="remove 'judgement: true'.")
+    if "points" in q.model_fields_set and q.points:
+        raise DataError(path, "a judgement question is recorded, never scored: it carries no points.",
+                        row=where, field="points", fix="remove 'points:' (or write 'points: 0').")
 
 
 def _check_shape(path: Path, where: str, q: QuestionModel) -> None:
@@ -311,6 +326,12 @@ def load_keys(path: Path, questions: list[Question], module: str,
 def _key(path: Path, q: Question, km: KeyModel) -> Key:
     where = f"question {q.id}"
     qtype = qtypes.get(q.type)
+    if q.judgement:
+        return _judgement_key(path, where, q, km)
+    if km.view is not None:
+        raise DataError(path, "only a judgement question has a 'view:' (the kit's own call, not scored).",
+                        row=where, field="view", fix="use 'correct:' for a scored key, or mark the "
+                        "question 'judgement: true' in the bank.")
     if km.tolerance is not None and not qtype.takes_tolerance:
         raise DataError(path, f"a {q.type} key takes no tolerance.", row=where, field="tolerance",
                         fix="remove 'tolerance:'.")
@@ -328,7 +349,8 @@ def _key(path: Path, q: Question, km: KeyModel) -> Key:
                         fix="say why the answer is right, shown after answering.")
     tol = km.tolerance or {}
     key = Key(correct=km.correct, feedback=dict(km.feedback), explanation=km.explanation.strip(),
-              tolerance_abs=tol.get("abs"), tolerance_rel=tol.get("rel"), misconceptions=dict(km.misconceptions))
+              tolerance_abs=tol.get("abs"), tolerance_rel=tol.get("rel"), misconceptions=dict(km.misconceptions),
+              view=km.view)
     _check_misconceptions(path, q, key)
     return key
 
@@ -349,6 +371,26 @@ def _check_misconceptions(path: Path, q: Question, key: Key) -> None:
         raise DataError(path, f"option(s) {wrong} are part of the right answer but name a misconception.",
                         row=where, field="misconceptions",
                         fix="name misconceptions on distractors (options the right answer does not pick).")
+
+
+def _judgement_key(path: Path, where: str, q: Question, km: KeyModel) -> Key:
+    qtype = qtypes.get(q.type)
+    if km.correct is not None or km.tolerance is not None:
+        raise DataError(path, "a judgement question is recorded, never scored: its key cannot say what is "
+                        "correct.", row=where, field="correct" if km.correct is not None else "tolerance",
+                        fix="rename 'correct:' to 'view:' (the kit's own call, shown for comparison) "
+                        "and remove any tolerance.")
+    if km.view is not None:
+        try:
+            qtype.check_key(q, km.view, None)
+        except qtypes.KeyProblem as exc:
+            raise DataError(path, exc.message, row=where, field="view", fix=exc.fix) from None
+    allowed = qtype.feedback_ids(q)
+    stray = [k for k in km.feedback if k not in allowed]
+    if stray:
+        raise DataError(path, f"feedback for unknown id(s) {stray}.", row=where, field="feedback",
+                        fix=f"use ids from {allowed}.")
+    return Key(feedback=dict(km.feedback), explanation=km.explanation.strip(), view=km.view)
 
 
 def bank_path(module: str) -> Path:

@@ -49,6 +49,7 @@ class Question:
     min_words: int = 0  # text
     sources: tuple[str, ...] = ()
     hand_in: bool = False  # text: exported by default (reflections, without it, stay private)
+    judgement: bool = False  # the learner's own call: recorded and compared with the kit's view, never scored
 
     def to_public(self) -> dict[str, Any]:
         """The question as plain data (safe to send to a browser)."""
@@ -66,13 +67,15 @@ class Question:
             out["hint"] = self.hint
         if self.sources:
             out["sources"] = list(self.sources)
+        if self.judgement:
+            out["judgement"] = True
         return out
 
     @property
     def graded(self) -> bool:
         from coursekit.quiz.types import get
 
-        return get(self.type).graded
+        return get(self.type).graded and not self.judgement
 
     def digest(self) -> str:
         return _digest(self.to_public())
@@ -89,11 +92,15 @@ class Key:
     tolerance_rel: float | None = None
     #: option id -> misconception id (the key's ``misconceptions:``); not part of the key's hash
     misconceptions: dict[str, str] = field(default_factory=dict)
+    view: Any = None  # a judgement question's: the kit's own answer, shown for comparison, never scored
 
     def to_data(self) -> dict[str, Any]:
-        return {"correct": self.correct, "feedback": dict(sorted(self.feedback.items())),
+        data = {"correct": self.correct, "feedback": dict(sorted(self.feedback.items())),
                 "explanation": self.explanation, "abs": self.tolerance_abs,
                 "rel": self.tolerance_rel}
+        if self.view is not None:
+            data["view"] = self.view
+        return data
 
     def digest(self) -> str:
         return _digest(self.to_data())
@@ -123,6 +130,7 @@ class Result:
     parts: tuple[Part, ...] = ()
     explanation: str = ""
     error: str | None = None
+    judgement: bool = False  # parts say whether the answer agrees with the kit's view, not right/wrong
 
     @property
     def correct(self) -> bool | None:
@@ -162,9 +170,35 @@ def check(question: Question, key: Key | None, answer: Any) -> Result:
         return invalid(question, str(exc))
     except (TypeError, ValueError, KeyError, RecursionError):  # a shape no widget sends (a hand-edited file)
         return invalid(question, "This answer is not in a form this question takes: answer it again.")
+    if question.judgement:
+        return _judgement(question, key, normalised)
     if key is None and qtype.graded:
         return Result(score=None, max=question.points, message="Recorded. Your instructor grades it later.")
     return qtype.score(question, key, normalised)
+
+
+def _judgement(question: Question, key: Key | None, normalised: Any) -> Result:
+    """A judgement question: recorded, never scored; compared with the kit's view when there is one."""
+    from coursekit.quiz.types import get
+
+    message = "Your judgement is saved with your progress and never scored."
+    if key is None or key.view is None:
+        return Result(None, 0.0, message, (), key.explanation if key else "", judgement=True)
+    compared = get(question.type).score(question, Key(correct=key.view), normalised)
+    parts = compared.parts
+    if isinstance(key.view, dict):  # a call per item: say the kit's call and its reason for each
+        from coursekit.quiz.types._common import label
+
+        parts = tuple(
+            Part(item.text, answer == key.view.get(item.id),
+                 f"the kit's call: {label(question, key.view.get(item.id), 'categories')}"
+                 + (f". {key.feedback[item.id]}" if key.feedback.get(item.id) else ""))
+            for item, answer in zip(question.items, (normalised.get(i.id) for i in question.items), strict=True))
+    same = sum(p.ok for p in parts)
+    if parts:
+        message += (f" You and the kit agree on {same} of {len(parts)}; read the kit's reasons where you "
+                    "differ, and decide whether they change your mind.")
+    return Result(None, 0.0, message, parts, key.explanation, judgement=True)
 
 
 def _is_empty(answer: Any) -> bool:

@@ -102,7 +102,7 @@ def summary_rows(store: ProgressStore, learner: str | None = None) -> dict:
             score = "recorded"
         else:
             got = sum(e.score or 0 for e in answered)
-            score = f"{got:g}/{bank.max_points:g}"
+            score = f"{round(got, 2):g}/{round(bank.max_points, 2):g}"
         last = max((e.ts for e in events), default="-")
         rows.append((m.id, m.title, f"{len(answered)}/{len(graded)}", score, last[:16].replace("T", " ")))
     return {"learner": learner, "rows": rows}

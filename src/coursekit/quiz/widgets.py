@@ -49,15 +49,19 @@ def feedback_html(result: Result, *, attempts: int, sources_md: str = "") -> str
     icon = {"Correct": "✓", "Partly correct": "◐", "Not correct": "✗", "Recorded": "•"}.get(result.status, "!")
     score = ""
     if result.score is not None and not result.error:
-        score = f" ({result.score:g} of {result.max:g} points)"
+        score = f" ({points(result.score)} of {points(result.max)} points)"
     parts = ""
     if result.parts and len(result.parts) > 1 or (result.parts and result.parts[0].message != result.message):
+        if result.judgement:
+            marks = {True: ("=", "same call as the kit"), False: ("≠", "a different call from the kit")}
+        else:
+            marks = {True: ("✓", "right"), False: ("✗", "wrong")}
         items = "".join(
-            f"<li>{'✓' if p.ok else '✗'} <span class='ck-sr'>{'right' if p.ok else 'wrong'}:</span> "
+            f"<li>{marks[p.ok][0]} <span class='ck-sr'>{marks[p.ok][1]}:</span> "
             f"{_inline(p.label)}: {html.escape(p.message)}</li>" for p in result.parts)
         parts = f"<ul class='ck-parts'>{items}</ul>"
     explain = ""
-    if result.explanation and (result.correct or attempts >= EXPLAIN_AFTER):
+    if result.explanation and (result.correct or result.judgement or attempts >= EXPLAIN_AFTER):
         explain = f"<div class='ck-explanation'><strong>Why:</strong> {_inline(result.explanation)}</div>"
         if sources_md:
             explain += f"<div class='ck-sources'>{md(sources_md)}</div>"
@@ -66,6 +70,11 @@ def feedback_html(result: Result, *, attempts: int, sources_md: str = "") -> str
                   f"or after {EXPLAIN_AFTER} attempts.</div>"
     return (f"<div class='ck-result {css}'><span class='ck-status'>{icon} {result.status}{score}.</span> "
             f"{html.escape(result.message)}{parts}{explain}</div>")
+
+
+def points(value: float) -> str:
+    """A score as a reader wants it: at most two decimals (0.714286 reads 0.71), no trailing zeros."""
+    return f"{round(value, 2):g}"
 
 
 class QuestionWidget(anywidget.AnyWidget):
@@ -211,7 +220,8 @@ class QuestionWidget(anywidget.AnyWidget):
 
 def static_html(q: Question) -> str:
     """The question as readable HTML, for places where widgets cannot run."""
-    return (f"<div class='coursekit-quiz-static'><p><strong>Question ({q.points:g} pt):</strong></p>"
+    weight = "your judgement, not scored" if q.judgement else f"{q.points:g} pt"
+    return (f"<div class='coursekit-quiz-static'><p><strong>Question ({weight}):</strong></p>"
             f"{md(q.prompt)}{qtypes.get(q.type).choices_html(q)}"
             "<p><em>Run this notebook in Jupyter to answer and get feedback.</em></p></div>")
 

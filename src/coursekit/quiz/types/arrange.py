@@ -60,7 +60,11 @@ class Ordering(QuestionType):
 
 @register
 class Categorise(QuestionType):
-    """Assign every item to one category. Partial credit: the share of items placed right."""
+    """Assign every item to one category. Partial credit: the share of items placed right.
+
+    A key maps each item to its category, or to a list of categories that all count as right
+    (for items that honestly fit more than one, e.g. a case coded with two techniques).
+    """
 
     name = "categorise"
     label = "categorise"
@@ -70,9 +74,9 @@ class Categorise(QuestionType):
     def check_key(self, q: Question, correct: Any, tolerance: dict | None) -> None:
         items, cats = ids(q, "items"), ids(q, "categories")
         if not isinstance(correct, dict) or sorted(correct) != sorted(items) \
-                or any(v not in cats for v in correct.values()):
-            raise KeyProblem("correct", "should map every item id to a category id.",
-                             f"items {items}, categories {cats}.")
+                or any(not _accepted(v) or any(c not in cats for c in _accepted(v)) for v in correct.values()):
+            raise KeyProblem("correct", "should map every item id to a category id (or a list of category ids "
+                             "that all count as right).", f"items {items}, categories {cats}.")
 
     def feedback_ids(self, q: Question) -> list[str]:
         return ids(q, "items")
@@ -96,7 +100,7 @@ class Categorise(QuestionType):
     def score(self, q: Question, key: Key, answer: dict[str, str]) -> Result:
         parts = []
         for item in q.items:
-            ok = answer[item.id] == key.correct[item.id]
+            ok = answer[item.id] in _accepted(key.correct[item.id])
             note = key.feedback.get(item.id, "")
             msg = ("right" if ok else f"not {label(q, answer[item.id], 'categories')}") + (f": {note}" if note else "")
             parts.append(Part(item.text, ok, msg))
@@ -105,18 +109,28 @@ class Categorise(QuestionType):
                       tuple(parts), key.explanation)
 
     def full_marks(self, q: Question, key: Key) -> Any:
-        return dict(key.correct)
+        return {item: _accepted(cat)[0] for item, cat in key.correct.items()}
 
     def choices_html(self, q: Question) -> str:
         cats = ", ".join(inline(c.text) for c in q.categories)
         return f"<p>Assign each item to a category ({cats}):</p>" + bullets(q, "items")
 
     def answer_html(self, q: Question, key: Key) -> str:
-        rows = "".join(f"<li>{label_html(q, i.id, 'items')} → "
-                       f"<strong>{label_html(q, key.correct[i.id], 'categories')}</strong></li>" for i in q.items)
+        rows = "".join(f"<li>{label_html(q, i.id, 'items')} → <strong>"
+                       + " or ".join(label_html(q, c, "categories") for c in _accepted(key.correct[i.id]))
+                       + "</strong></li>" for i in q.items)
         return f"<p><strong>Answer:</strong></p><ul>{rows}</ul>"
 
     def answer_label(self, q: Question, answer: Any) -> str:
         if isinstance(answer, dict):
             return "; ".join(f"{k}={answer[k]}" for k in sorted(answer))
         return str(answer)
+
+
+def _accepted(value: Any) -> list:
+    """The categories a key accepts for one item: a single id or a list of ids."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return list(value)
+    return []
