@@ -8,12 +8,13 @@ STAMP  := $(VENV)/.installed-stamp
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install lab test doctor lock bench bench-grading site release clean help
+.PHONY: install lab test doctor lock bench bench-grading bench-hub site release clean help
 
 help:
 	@echo "make lab    - set up (first time) and open JupyterLab on notebooks/00_start_here.ipynb"
 	@echo "make test   - set up (first time) and run ruff, the unit tests and every notebook"
 	@echo "make doctor - check the installation; make lock - refresh constraints.txt; make bench"
+	@echo "make bench-hub [STUDENTS=20] - K students run module 04 at once on a local JupyterHub"
 	@echo "make site   - execute every module and write the static course site to site/"
 	@echo "make release - write a student copy (no solutions, no assessed keys) to student/"
 
@@ -31,11 +32,12 @@ install: $(STAMP)
 lab: $(STAMP)
 	@echo "Opening JupyterLab. If no browser opens, copy the http://127.0.0.1 URL printed below."
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
+		--KernelManager.transport_encryption=auto \
 		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest --ignore=tests/browser --doctest-modules src/coursekit tests
+	$(BIN)/python -m pytest -rs --ignore=tests/browser --doctest-modules src/coursekit tests
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
 	@echo "Browser tests (JupyterLab in Chromium; skipped with a notice when Chromium is absent):"
 	$(BIN)/python -m pytest -v -rs tests/browser
@@ -48,6 +50,11 @@ bench: $(STAMP)
 
 bench-grading: $(STAMP)
 	$(BIN)/python benchmarks/grading.py
+
+# K students run module 04 at once on a local JupyterHub: make bench-hub [STUDENTS=20]
+STUDENTS ?= 10
+bench-hub: $(STAMP)
+	$(BIN)/python benchmarks/hub.py --students $(STUDENTS)
 
 site: $(STAMP)
 	$(BIN)/coursekit site --out site --jobs 2

@@ -3,10 +3,13 @@
 - the time of `import coursekit` (median of several fresh interpreters, minus bare start-up);
 - for each course notebook: execution time and the kernel's peak memory, next to a
   baseline notebook that only imports the same libraries and draws one figure;
-- the size of data/ and the whole course's time.
+- the size of data/ and the whole course's time;
+- each map and chart that modules 03 and 04 draw: seconds to build it and render it to PNG
+  (in one warm process, best of MAP_REPEAT runs), and their median.
 
-Run: make bench   (or .venv/bin/python benchmarks/run.py [NOTEBOOK ...]); each notebook runs
-BENCH_REPEAT times (default 2) in a fresh kernel and the fastest run counts.
+Run: make bench (or .venv/bin/python benchmarks/run.py [NOTEBOOK ...]; run.py --maps times the
+maps alone). Each notebook runs BENCH_REPEAT times (default 2) in a fresh kernel and the
+fastest run counts.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RATIO_BUDGET = 1.5  # each module within 1.5x the baseline notebook's time
+MAP_BUDGET_S = 0.25  # the median map, built and rendered to PNG
 MEM_BUDGET_MB = 400  # peak kernel memory (Binder gives 1-2 GB per user)
 COURSE_BUDGET_S = 60.0
 MEM_CELL = "import resource as _r; print('PEAK_KB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"
@@ -49,6 +53,65 @@ def import_time(runs: int = 7) -> float:
 
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "2"))
+MAP_REPEAT = int(os.environ.get("BENCH_MAP_REPEAT", "3"))
+
+#: The figures modules 03 and 04 draw, as (label, call on coursekit.maps).
+MAPS = (
+    ("03 projection_panels()", "projection_panels()"),
+    ("03 base_map(extent=...)", "base_map(extent=(19, 49, 39, 60))"),
+    ("03 nato_enlargement_map()", "nato_enlargement_map()"),
+    ("03 nato_enlargement_map(2004)", "nato_enlargement_map(2004)"),
+    ("03 crimea_map()", "crimea_map()"),
+    ("04 forward_presence_map(2019)", "forward_presence_map(2019)"),
+    ("04 forward_presence_map(2024)", "forward_presence_map(2024)"),
+    ("04 efp_strength_chart()", "efp_strength_chart()"),
+    ("04 suwalki_map()", "suwalki_map()"),
+    ("04 within_reach_map(100)", "within_reach_map(100)"),
+    ("04 belarus_military_map()", "belarus_military_map()"),
+    ("04 exercise_estimates_chart()", "exercise_estimates_chart('Zapad 2017')"),
+    ("04 exercise_estimates_chart(2021)", "exercise_estimates_chart('Zapad 2021')"),
+)
+
+
+def map_times(repeat: int = MAP_REPEAT) -> list[tuple[str, float, float, float]]:
+    """(label, seconds to build, seconds to render, CPU seconds of both) of each figure in MAPS,
+    the best of ``repeat`` runs.
+
+    Runs in this process after one warm-up pass, as a kernel does from its second map on (the
+    first map of a session also reads and projects the basemap). CPU time is printed too: on a
+    shared machine it moves less than the clock.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from coursekit import maps
+    from coursekit.figures import render
+
+    calls = [(label, eval("lambda: maps." + call, {"maps": maps})) for label, call in MAPS]  # noqa: S307
+    for _, make in calls:
+        render(make())
+    out = []
+    for label, make in calls:
+        runs = []
+        for _ in range(repeat):
+            c0, t0 = time.process_time(), time.perf_counter()
+            fig = make()
+            t1 = time.perf_counter()
+            render(fig)
+            runs.append((t1 - t0, time.perf_counter() - t1, time.process_time() - c0))
+        out.append((label, *min(runs, key=lambda r: r[0] + r[1])))
+    return out
+
+
+def print_map_times() -> None:
+    timed = map_times()
+    print(f"\n{'map or chart (build + render to PNG)':<36} {'build':>8} {'render':>7} {'total':>8} {'CPU':>6}")
+    for label, build, draw, cpu in timed:
+        print(f"{label:<36} {build:>8.2f} {draw:>7.2f} {build + draw:>8.2f} {cpu:>6.2f}")
+    median = statistics.median(b + d for _, b, d, _ in timed)
+    cpu = statistics.median(c for *_, c in timed)
+    verdict = "ok" if median <= MAP_BUDGET_S else f"over the {MAP_BUDGET_S} s budget"
+    print(f"median: {median:.2f} s per map, {cpu:.2f} s of CPU ({verdict})")
 
 
 def best_of(nb, repeat: int = REPEAT) -> tuple[float, float]:
@@ -66,7 +129,9 @@ def run_notebook(nb) -> tuple[float, float]:
 
     nb = nbformat.from_dict(nb) if isinstance(nb, dict) else nb
     nb.cells.append(nbformat.v4.new_code_cell(MEM_CELL))
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+    from coursekit.kernels import kernel_manager_class
+
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", kernel_manager_class=kernel_manager_class(),
                             resources={"metadata": {"path": str(ROOT / "notebooks")}})
     t = time.perf_counter()
     client.execute()
@@ -88,6 +153,11 @@ def main(argv: list[str]) -> int:
     print(f"import coursekit: {import_time() * 1000:.0f} ms")
     print(f"data/: {manifest.total_bytes() / 1e6:.2f} MB ({len(manifest.data_files())} files)")
 
+    # In a fresh interpreter: the kernels started below would otherwise inherit this process's
+    # peak memory (Linux reports the parent's maxrss to a child forked from it).
+    print(subprocess.run([sys.executable, __file__, "--maps"], check=True, capture_output=True, text=True).stdout,
+          end="")
+
     paths = [Path(a) for a in argv] or [m.path for m in load_course().available]
     base_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BASELINE)])
     run_notebook(base_nb.copy())  # warm-up: byte-compiles and fills the disk cache
@@ -96,7 +166,9 @@ def main(argv: list[str]) -> int:
     print(f"{'(baseline: imports + one figure)':<36} {base_s:>8.2f} {1.0:>7.2f} {base_mb:>8.0f}")
     total = 0.0
     over = []
-    for path in paths:
+    from coursekit.progressbar import track
+
+    for path in track(paths, "notebooks", unit="notebook"):
         seconds, mb = best_of(nbformat.read(path, as_version=4))
         total += seconds
         ratio = seconds / base_s
@@ -113,4 +185,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--maps"]:
+        print_map_times()
+        sys.exit(0)
     sys.exit(main(sys.argv[1:]))

@@ -70,12 +70,13 @@ def test_select_filters_and_rejects_unknown_values(claims):
 
 
 def test_chart_has_title_legend_and_alt_text_with_the_numbers(claims):
-    fig = plot_types_by_paragraph(claims)
+    kit = plot_types_by_paragraph(claims)
+    fig = kit.figure
     ax = fig.axes[0]
     assert ax.get_title(loc="left")
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[0] == "checkable fact" and len(labels) == 5
     hatches = {p.get_hatch() for p in ax.patches}
     assert len(hatches) == 5, "each type needs its own hatch, not only a colour"
-    assert "40 claims" in fig.coursekit_alt and "checkable fact 16" in fig.coursekit_alt
+    assert "40 claims" in kit.alt and "checkable fact 16" in kit.alt
     matplotlib.pyplot.close(fig)

@@ -16,6 +16,7 @@ import pytest
 
 from coursekit.cli import main
 from coursekit.instructor import grade as grade_mod
+from coursekit.instructor import reports, submissions
 from coursekit.instructor.grade import grade, load_keys, read_submission
 from tests.conftest import REPO
 
@@ -127,7 +128,7 @@ def test_the_reasons_say_what_is_wrong(tmp_path):
 
 
 def test_a_file_over_the_size_limit_is_not_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(grade_mod, "MAX_FILE_BYTES", 50_000)
+    monkeypatch.setattr(submissions, "MAX_FILE_BYTES", 50_000)  # where files are read
     big = _good("big")
     big["events"][0]["answer"] = "b" + " " * 60_000
     report = _run(tmp_path, {"good_ben.json": json.dumps(_good("ben")), "big.json": json.dumps(big)})
@@ -173,7 +174,7 @@ def test_no_cell_the_kit_writes_starts_a_formula(tmp_path):
     report = _run(tmp_path, files)
     assert len(report.graded) == len(FORMULAS) + 1
     out = tmp_path / "out"
-    for name in ("gradebook.csv", "questions.csv", "problems.csv"):
+    for name in ("gradebook.csv", "questions.csv", "problems.csv", "misconceptions.csv"):
         for row in _csv(out / name):
             for cell in row:
                 assert not cell.startswith(DANGEROUS), (name, cell)
@@ -184,7 +185,7 @@ def test_no_cell_the_kit_writes_starts_a_formula(tmp_path):
 
 def test_the_csv_writer_neutralises_every_dangerous_start(tmp_path):
     path = tmp_path / "x.csv"
-    grade_mod._write_csv(path, ["a", "=b"], [[f, "plain", "3.5", ""] for f in FORMULAS])
+    reports.write_csv(path, ["a", "=b"], [[f, "plain", "3.5", ""] for f in FORMULAS])
     rows = _csv(path)
     assert rows[0] == ["a", "'=b"]
     assert [r[0] for r in rows[1:]] == ["'" + f for f in FORMULAS]

@@ -119,6 +119,14 @@ def assert_names(err: pytest.ExceptionInfo, path: Path, line: int, field: str) -
     assert "Fix:" in text
 
 
+def _fails_naming(tmp_path, name, starts, old, new, field):
+    """A copy of ``name`` with one cell changed fails to load, naming the file, line and field."""
+    path, line = broken_copy(tmp_path, name, starts, old, new)
+    with pytest.raises(DataError) as err:
+        datasets.FILES[name](path)
+    assert_names(err, path, line, field)
+
+
 @pytest.mark.parametrize(
     ("name", "starts", "old", "new", "field"),
     [
@@ -131,10 +139,7 @@ def assert_names(err: pytest.ExceptionInfo, path: Path, line: int, field: str) -
     ],
 )
 def test_bad_date_names_file_line_and_field(tmp_path, name, starts, old, new, field):
-    path, line = broken_copy(tmp_path, name, starts, old, new)
-    with pytest.raises(DataError) as err:
-        datasets.FILES[name](path)
-    assert_names(err, path, line, field)
+    _fails_naming(tmp_path, name, starts, old, new, field)
 
 
 def test_point_outside_its_country_names_the_row(tmp_path):
@@ -209,10 +214,7 @@ def test_missing_column_names_file_header_and_field(tmp_path, name, column):
     ],
 )
 def test_bad_values_name_file_line_and_field(tmp_path, name, starts, old, new, field):
-    path, line = broken_copy(tmp_path, name, starts, old, new)
-    with pytest.raises(DataError) as err:
-        datasets.FILES[name](path)
-    assert_names(err, path, line, field)
+    _fails_naming(tmp_path, name, starts, old, new, field)
 
 
 def test_duplicate_host_names_the_second_line(tmp_path):

@@ -28,12 +28,18 @@ def test_doctor_passes_on_a_good_copy(course_copy):
     assert "content review: nothing overdue" in result.stdout
 
 
-def test_doctor_names_a_deleted_file_and_the_fix(course_copy):
+def _doctor_without(course_copy, relpath: str):
+    """Doctor's output on a good copy (checksums recorded) that has lost ``relpath``; it must fail."""
     manifest.write(course_copy / "data")
-    (course_copy / "data" / "essay_dating.csv").unlink()
+    (course_copy / relpath).unlink()
     result = run_doctor(course_copy)
     assert result.returncode != 0
-    line = next(x for x in result.stdout.splitlines() if "essay_dating.csv" in x)
+    return result.stdout
+
+
+def test_doctor_names_a_deleted_file_and_the_fix(course_copy):
+    out = _doctor_without(course_copy, "data/essay_dating.csv")
+    line = next(x for x in out.splitlines() if "essay_dating.csv" in x)
     assert "missing" in line and "git checkout -- data/essay_dating.csv" in line
 
 
@@ -60,11 +66,8 @@ def test_doctor_flags_an_unlisted_file_and_the_budget(course_copy):
 
 
 def test_doctor_names_a_missing_notebook(course_copy):
-    manifest.write(course_copy / "data")
-    (course_copy / "notebooks" / "00_start_here.ipynb").unlink()
-    result = run_doctor(course_copy)
-    assert result.returncode != 0
-    assert "git checkout -- notebooks/00_start_here.ipynb" in result.stdout
+    out = _doctor_without(course_copy, "notebooks/00_start_here.ipynb")
+    assert "git checkout -- notebooks/00_start_here.ipynb" in out
 
 
 def test_doctor_prints_the_course_root_and_why(course_copy):

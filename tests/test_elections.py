@@ -113,11 +113,12 @@ def test_duplicate_election_is_reported(tmp_path):
 
 
 def test_chart_marks_observation_by_shape_and_describes_itself(elections):
-    fig = plot_official_shares(elections)
+    kit = plot_official_shares(elections)
+    fig = kit.figure
     ax = fig.axes[0]
     assert ax.get_ylim() == (0, 100), "a share chart starts at zero"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "not observed by ODIHR" in labels and "full ODIHR mission" in labels
-    alt = fig.coursekit_alt
+    alt = kit.alt
     assert "2020: 80.1% (not observed by ODIHR)" in alt and "official figures only" in alt
     matplotlib.pyplot.close(fig)

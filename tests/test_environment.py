@@ -52,3 +52,17 @@ def test_postbuild_installs_this_kit_without_changing_the_pins():
     post = REPO / "postBuild"
     assert post.stat().st_mode & 0o111, "postBuild must be executable (repo2docker runs it directly)"
     assert "pip install --no-deps -e ." in post.read_text(encoding="utf-8")
+
+
+def test_the_zero_to_jupyterhub_example_sets_resources_and_culling():
+    """docs/zero-to-jupyterhub-config.yaml is valid YAML with what README's "Sizing a hub" promises."""
+    cfg = yaml.safe_load((REPO / "docs" / "zero-to-jupyterhub-config.yaml").read_text(encoding="utf-8"))
+    user = cfg["singleuser"]
+    assert user["memory"] == {"guarantee": "450M", "limit": "1G"}
+    assert user["cpu"]["guarantee"] == 0.25
+    server = user["extraFiles"]["coursekit-server-config"]["data"]
+    assert server["MappingKernelManager"]["cull_idle_timeout"] > 0
+    assert server["KernelManager"]["transport_encryption"] == "auto"
+    assert cfg["cull"]["enabled"] is True and cfg["cull"]["timeout"] > 0
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert "guarantee of 450 MB** and a **limit of 1 GB" in readme

@@ -282,3 +282,20 @@ def test_buffer_and_within_km():
     assert "Minsk" not in near["name"].tolist()  # inside Belarus, not near it
     with pytest.raises(ValueError, match="positive"):
         geo.buffer_km("BLR", 0)
+
+
+def test_the_public_api_maps_build_on_agrees_with_the_measures():
+    from coursekit.datasets import load_places
+
+    row = load_places().set_index("name").loc["Vilnius"]
+    vilnius = Point(row["lon"], row["lat"])
+    km, line = geo.nearest_line(vilnius, "BLR", "10m")
+    assert km == pytest.approx(geo.distance_km(vilnius, geo.country("BLR", "10m")), abs=0.01)
+    assert line.coords[0] == pytest.approx((row["lon"], row["lat"]))
+    border = geo.shared_border("POL", "LTU", "10m")
+    assert geo.border_length_km("POL", "LTU", "10m") == pytest.approx(geo.to_metric(border).length / 1000)
+    assert geo.shared_border("POL", "EST").is_empty and geo.border_length_km("POL", "EST") == 0.0
+    m = geo.measures().set_index("key")
+    assert m.loc["vilnius_10m", "km"] == pytest.approx(km)
+    with pytest.raises(ValueError, match="10m"):
+        geo.check_scale("1m")

@@ -80,3 +80,16 @@ def test_cli_links(monkeypatch, capsys):
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 3 and out[2].startswith("| 02 | Sample assessed module |")
     assert main(["links", "--hub", "nope", "--repo", REPO_URL]) == 2
+
+
+def test_a_repository_on_the_hub_machine(monkeypatch, capsys):
+    """file:///PATH clones from the hub's own disk; Binder cannot reach it, so it gets no link."""
+    use_course(monkeypatch, FIXTURE)
+    assert main(["links", "--hub", HUB, "--repo", "file:///srv/courses/belarus-course", "--modules", "01",
+                 "--private-repo"]) == 0
+    row = capsys.readouterr().out.splitlines()[2]
+    assert ("git-pull?repo=file%3A%2F%2F%2Fsrv%2Fcourses%2Fbelarus-course"
+            "&urlpath=lab%2Ftree%2Fbelarus-course%2Fnotebooks%2F01_sample.ipynb") in row
+    assert row.endswith("| (local repository) |") and "mybinder" not in row
+    assert main(["links", "--hub", HUB, "--repo", "file://srv/courses/x", "--private-repo"]) == 2
+    assert "file:///ABSOLUTE/PATH" in capsys.readouterr().err

@@ -36,15 +36,18 @@ def _close_figures():
 
 
 def title_of(fig) -> str:
+    fig = fig.figure
     sup = fig._suptitle.get_text() if fig._suptitle is not None else ""
     return sup or " ".join(ax.get_title(loc="left") or ax.get_title() for ax in fig.axes)
 
 
 def has_legend(fig) -> bool:
+    fig = fig.figure
     return bool(fig.legends) or any(ax.get_legend() is not None for ax in fig.axes)
 
 
 def source_line(fig) -> str:
+    fig = fig.figure
     lines = [t.get_text() for t in fig.texts if t.get_text().startswith("Sources:")]
     return lines[0] if lines else ""
 
@@ -60,12 +63,12 @@ def test_every_recipe_has_title_legend_source_line_and_alt_text(name):
     assert has_legend(fig), f"{name}: no legend"
     line = source_line(fig)
     assert line and "see the Sources section" in line, f"{name}: no source line"
-    assert len(fig.coursekit_alt) > 80, f"{name}: alt text missing or too short"
+    assert len(fig.alt) > 80, f"{name}: alt text missing or too short"
     known = load_sources()
-    assert fig.coursekit_sources, f"{name}: no source ids"
-    unknown = [i for i in fig.coursekit_sources if i not in known]
+    assert fig.sources, f"{name}: no source ids"
+    unknown = [i for i in fig.sources if i not in known]
     assert not unknown, f"{name}: source ids not in data/sources.yml: {unknown}"
-    png = render(fig, fig.coursekit_alt).png
+    png = render(fig).png
     assert png.startswith(b"\x89PNG")
 
 
@@ -76,15 +79,15 @@ def test_base_map_draws_the_occupied_layer_hatched_and_labelled():
     assert all(a.get_hatch() for a in layer), "the occupied layer must be hatched, not only coloured"
     labels = [t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts]
     assert maps.OCCUPIED_LABEL in labels
-    legend_texts = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    legend_texts = [t.get_text() for leg in fig.figure.legends for t in leg.get_texts()]
     assert any("Occupied by Russia" in t for t in legend_texts)
-    assert "Crimea" in fig.coursekit_alt
+    assert "Crimea" in fig.alt
 
 
 def test_base_map_draws_on_a_given_axes_with_its_own_legend():
     fig, ax = plt.subplots()
     out = maps.base_map(ax=ax, extent=(20, 50, 35, 56), title="Test")
-    assert out is fig and ax.get_legend() is not None and ax.get_title(loc="left") == "Test"
+    assert out.figure is fig and ax.get_legend() is not None and ax.get_title(loc="left") == "Test"
     assert occupied_artists(fig)
 
 
@@ -146,7 +149,7 @@ def test_measures_match_published_orders_of_magnitude():
 def test_suwalki_map_prints_the_measures_it_draws():
     fig = maps.suwalki_map()
     m = maps.measures().set_index("key")
-    text = " ".join(t.get_text() for t in fig.axes[0].texts) + fig.coursekit_alt
+    text = " ".join(t.get_text() for t in fig.axes[0].texts) + fig.alt
     assert f"{m.loc['gap_10m', 'km']:.0f} km" in text
     assert f"{m.loc['border_10m', 'km']:.0f} km" in text
     assert f"{m.loc['vilnius_10m', 'km']:.0f} km" in text
@@ -156,7 +159,7 @@ def test_add_points_joins_the_legend():
     fig = maps.base_map(extent=(19, 52, 29, 57))
     capitals = geo.points_gdf(__import__("pandas").DataFrame({"name": ["Vilnius"], "lon": [25.28], "lat": [54.69]}))
     maps.add_points(fig.axes[0], capitals, label="Capital", text="name")
-    texts = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    texts = [t.get_text() for leg in fig.figure.legends for t in leg.get_texts()]
     assert "Capital" in texts and any("Occupied" in t for t in texts)
     with pytest.raises(ValueError, match="no CRS"):
         maps.add_points(fig.axes[0], capitals.set_crs(None, allow_override=True), label="x")
@@ -164,15 +167,15 @@ def test_add_points_joins_the_legend():
 
 def test_the_strength_chart_adds_up_nato_june_2022_figures():
     fig = maps.efp_strength_chart()
-    assert "9,641 troops" in fig.coursekit_alt
+    assert "9,641 troops" in fig.alt
 
 
 def test_within_reach_map_lists_the_places_in_its_alt_text():
     fig = maps.within_reach_map(100)
-    alt = fig.coursekit_alt
+    alt = fig.alt
     assert "Vilnius" in alt and "Suwałki" in alt and "EPSG:3035" in alt
-    assert fig.texts and fig.legends
-    assert any("Sources:" in t.get_text() for t in fig.texts)
+    assert fig.figure.texts and fig.figure.legends
+    assert any("Sources:" in t.get_text() for t in fig.figure.texts)
     with pytest.raises(ValueError):
         maps.within_reach_map(0)
 
@@ -184,18 +187,18 @@ def test_belarus_military_map_has_title_legend_source_line_and_alt_text_naming_t
     grounds = load_exercise_grounds()
     assert f"{len(grounds)} training grounds" in title_of(fig)
     assert has_legend(fig)
-    legend = " ".join(t.get_text() for leg in fig.legends for t in leg.get_texts())
+    legend = " ".join(t.get_text() for leg in fig.figure.legends for t in leg.get_texts())
     assert "Training ground" in legend and "Russian military facility" in legend
     assert "see the Sources section" in source_line(fig)
-    alt = fig.coursekit_alt
+    alt = fig.alt
     for name in grounds["name"]:
         assert name in alt, name
     assert "Hantsavichy" in alt and "Vileyka" in alt
     labels = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert "Obuz-Lesnovsky\nZapad 2021\nAllied Resolve 2022" in labels
     known = load_sources()
-    assert fig.coursekit_sources and all(i in known for i in fig.coursekit_sources)
-    assert render(fig, alt).png.startswith(b"\x89PNG")
+    assert fig.sources and all(i in known for i in fig.sources)
+    assert render(fig).png.startswith(b"\x89PNG")
 
 
 def test_belarus_military_map_of_one_exercise_shows_only_its_grounds():
@@ -203,8 +206,8 @@ def test_belarus_military_map_of_one_exercise_shows_only_its_grounds():
     labels = " ".join(t.get_text() for t in fig.axes[0].texts)
     shown = {"Obuz-Lesnovsky", "Domanovsky", "Ruzhansky", "Brestsky"}
     hidden = {"Gozhsky", "Borisovsky", "Lepelsky", "Osipovichsky"}
-    assert all(n in labels and n in fig.coursekit_alt for n in shown)
-    assert not any(n in labels or n in fig.coursekit_alt for n in hidden)
+    assert all(n in labels and n in fig.alt for n in shown)
+    assert not any(n in labels or n in fig.alt for n in hidden)
     assert "4 training grounds used in Zapad 2021" in title_of(fig)
     assert "Vileyka" in labels                                  # the Russian sites stay
     with pytest.raises(ValueError, match="Zapad 2017"):
@@ -219,8 +222,9 @@ def test_belarus_military_map_of_one_exercise_shows_only_its_grounds():
 ])
 def test_exactly_laid_out_maps_keep_every_text_inside_the_figure(recipe):
     """Maps render without a tight bounding box, so nothing may stick out of the figure."""
-    fig = recipe()
-    assert fig.coursekit_tight is False
+    kit = recipe()
+    assert kit.tight is False
+    fig = kit.figure
     fig.canvas.draw()
     box = fig.bbox
     for text in fig.findobj(matplotlib.text.Text):
@@ -235,8 +239,69 @@ def test_exactly_laid_out_maps_keep_every_text_inside_the_figure(recipe):
 def test_forward_presence_labels_carry_dated_strength_from_2022():
     later = maps.forward_presence_map(2024)
     labels = " ".join(t.get_text() for t in later.axes[0].texts)
-    assert "1,632 troops (June 2022)" in labels and "Lithuania 1,632" in later.coursekit_alt
-    assert "lsm-2022-06-28-battlegroups" in later.coursekit_sources
+    assert "1,632 troops (June 2022)" in labels and "Lithuania 1,632" in later.alt
+    assert "lsm-2022-06-28-battlegroups" in later.sources
     early = maps.forward_presence_map(2019)
     assert "troops" not in " ".join(t.get_text() for t in early.axes[0].texts)
     plt.close("all")
+
+
+def test_the_okabe_ito_palette_is_typed_in_one_place():
+    from pathlib import Path
+
+    from coursekit.maps import style
+
+    src = Path(style.__file__).resolve().parents[1]
+    hexes = {v.lower() for k, v in style.OKABE_ITO.items() if k != "black"}
+    css = {"quiz_html.py"}  # a web stylesheet in a string, styled like quiz/widget.css: not a chart
+    typed = sorted(str(p.relative_to(src)) for p in src.rglob("*.py") if p.name not in {"style.py", *css}
+                   and any(h in p.read_text(encoding="utf-8").lower() for h in hexes))
+    assert not typed, f"import the colours from coursekit.maps.style instead of typing them: {typed}"
+
+
+def test_colour_countries_fills_each_group_and_the_rest():
+    from coursekit.maps.toolkit import colour_countries, countries
+
+    fig, ax = plt.subplots()
+    world = countries("50m")
+    colour_countries(ax, world, [(["POL", "LTU"], maps.ALLY), (["RUS", "BLR"], maps.RUSSIA_BELARUS)],
+                     skip=["UKR"])
+    layers = [(len(c.get_paths()), matplotlib.colors.to_hex(c.get_facecolor()[0])) for c in ax.collections]
+    rest = len(world) - 5
+    assert layers == [(rest, maps.LAND.lower()), (2, maps.ALLY.lower()), (2, maps.RUSSIA_BELARUS.lower())]
+
+
+def test_maps_draw_the_frames_they_are_given():
+    from coursekit.datasets import load_efp_battlegroups, load_nato_members
+
+    three = load_efp_battlegroups().iloc[:3]
+    fig = maps.forward_presence_map(2024, battlegroups=three)
+    assert "3 battlegroups" in title_of(fig)
+    assert all(f"{host}\nled by" in " ".join(t.get_text() for t in fig.ax.texts) for host in three["host"])
+    founders = load_nato_members().query("accession_date.dt.year == 1949")
+    assert "12 members" in title_of(maps.nato_enlargement_map(2024, members=founders))
+
+
+def test_rendering_a_map_gives_the_pixels_matplotlib_draws():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    kit = maps.suwalki_map()
+    buf = io.BytesIO()
+    kit.figure.savefig(buf, format="png", dpi=110)
+    expected = np.asarray(Image.open(buf).convert("RGB"))
+    got = np.asarray(Image.open(io.BytesIO(render(kit).png)).convert("RGB"))
+    assert got.shape == expected.shape and (got == expected).all()
+
+
+def test_charts_keep_the_ticks_and_limits_matplotlib_chose():
+    from matplotlib.ticker import FixedLocator
+
+    kit = maps.exercise_estimates_chart("Zapad 2021")
+    ax = kit.ax
+    assert isinstance(ax.xaxis.get_major_locator(), FixedLocator)
+    assert ax.get_xlim() == pytest.approx((2000, 700_000))
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[:3] == ["2,000", "5,000", "10,000"]

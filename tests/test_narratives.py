@@ -94,11 +94,12 @@ def test_chart_has_alt_text_with_the_numbers():
 
     matplotlib.use("Agg")
     df = load_narratives()
-    fig = plot_narratives(df)
+    kit = plot_narratives(df)
+    fig = kit.figure
     counts = technique_counts(df)
-    assert f"{len(df)} documented narratives" in fig.coursekit_alt
+    assert f"{len(df)} documented narratives" in kit.alt
     for name, n in counts.items():
-        assert f"{name} {n}" in fig.coursekit_alt
+        assert f"{name} {n}" in kit.alt
     assert fig._suptitle is not None
     assert any("data/narratives.csv" in t.get_text() for t in fig.texts)
 

@@ -132,3 +132,26 @@ def test_show_can_leave_out_questions_shown_earlier(store):
     assert "run-cell" not in [w._q.id for w in view.widgets] and len(view.widgets) == 6
     with pytest.raises(KeyError, match="no-such"):
         quiz.show("00", exclude=["no-such"], store=store)
+
+
+def test_confidence_is_saved_with_the_answer_and_restored(store):
+    w = widget(store, "run-cell")
+    assert w.question["confidence"] is True  # graded: the browser offers the confidence control
+    w.value = "a"
+    w.confidence = 0.8  # what the browser's radio group sends
+    w.submit()
+    assert "you were 80% sure" in w.feedback_html
+    w.retry()
+    w.value = "b"
+    w.confidence = None  # optional: an answer without one is saved too
+    w.submit()
+    assert [(e.answer, e.confidence, e.kind) for e in store.events()] == [("a", 0.8, "answer"), ("b", None, "answer")]
+    again = widget(store, "run-cell")
+    assert again.value == "b" and again.confidence is None
+
+
+def test_a_reflection_is_not_asked_for_confidence(store):
+    bank = load_bank(bank_path("01"))
+    reflection = next(q for q in bank.questions if not q.graded)
+    w = QuestionWidget(reflection, bank.key(reflection.id), module="01", store=store)
+    assert w.question["confidence"] is False

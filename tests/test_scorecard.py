@@ -123,8 +123,9 @@ def test_chart_alt_text_names_counts_and_ids(card):
     import matplotlib
 
     matplotlib.use("Agg")
-    fig = plot_scorecard(card)
+    kit = plot_scorecard(card)
+    fig = kit.figure
     for verdict, n in verdict_counts(card).items():
-        assert f"{verdict}: {n}" in fig.coursekit_alt
+        assert f"{verdict}: {n}" in kit.alt
     assert fig.axes[0].get_title()
     assert fig.axes[0].get_legend() is not None

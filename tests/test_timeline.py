@@ -168,7 +168,8 @@ def _texts(fig):
 
 
 def test_plot_has_title_legend_source_line_and_alt_text(timeline):
-    fig = plot_timeline(timeline)
+    kit = plot_timeline(timeline)
+    fig = kit.figure
     try:
         assert fig._suptitle is not None and "Union State" in fig._suptitle.get_text()
         assert fig.legends, "the figure needs a legend"
@@ -179,8 +180,9 @@ def test_plot_has_title_legend_source_line_and_alt_text(timeline):
         assert labels - partial - essay == {STYLE[c][2] for c in set(timeline["category"])}
         assert bool(partial) == bool((timeline["precision"] != "day").any())
         assert any(t.get_text().startswith("Sources:") for t in fig.texts)
-        assert str(len(timeline)) in fig.coursekit_alt
-        assert "Union State Treaty signed" in fig.coursekit_alt
+        assert str(len(timeline)) in kit.alt
+        assert "Union State Treaty signed" in kit.alt
+        assert set(kit.sources) == {i for ids in timeline["sources"] for i in ids}
         assert len(_texts(fig)) == len(timeline) + 1  # every event, and the essay
     finally:
         plt.close(fig)
@@ -219,7 +221,7 @@ def _segment_hits_box(p0, p1, box, steps=200):
 def test_labels_never_overlap_labels_leader_lines_or_markers(timeline, recipe):
     """On the drawn figure: no two label boxes overlap, and no label box covers another event's
     leader line or marker (the Jul-Sep 2020 and Feb-Mar 2022 clusters included)."""
-    fig = plot_timeline(timeline, **RECIPES[recipe])
+    fig = plot_timeline(timeline, **RECIPES[recipe]).figure
     try:
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
@@ -255,7 +257,8 @@ def test_labels_never_overlap_labels_leader_lines_or_markers(timeline, recipe):
 
 def test_labels_are_readable_at_the_notebook_size(timeline):
     """Label text is at least 1/90 of the figure's width (10 pt on an 11-inch figure)."""
-    fig = plot_timeline(timeline)
+    kit = plot_timeline(timeline)
+    fig = kit.figure
     try:
         width_pt = fig.get_size_inches()[0] * 72
         sizes = [t.get_fontsize() for ax in fig.axes for t in _labels(ax)]
@@ -265,14 +268,15 @@ def test_labels_are_readable_at_the_notebook_size(timeline):
 
 
 def test_panels_show_their_period_and_break_marks(timeline):
-    fig = plot_timeline(timeline)
+    kit = plot_timeline(timeline)
+    fig = kit.figure
     try:
         assert len(fig.axes) > 1
         for k, ax in enumerate(fig.axes):
             assert ax.get_xlabel().startswith(f"Panel {k + 1} of {len(fig.axes)}")
             breaks = [ln for ln in ax.lines if ln.get_gid() == "break"]
             assert len(breaks) == 2 * ((k > 0) + (k < len(fig.axes) - 1))
-        assert "each on its own time scale" in fig.coursekit_alt
+        assert "each on its own time scale" in kit.alt
     finally:
         plt.close(fig)
 
@@ -280,7 +284,9 @@ def test_panels_show_their_period_and_break_marks(timeline):
 def test_the_axis_covers_the_period_asked_for(timeline):
     import matplotlib.dates as mdates
 
-    fig = plot_timeline(timeline, categories=["integration", "constitution"], start="2018-12-01", end="2020-12-31")
+    kit = plot_timeline(timeline, categories=["integration", "constitution"], start="2018-12-01", end="2020-12-31")
+
+    fig = kit.figure
     try:
         lo, hi = fig.axes[-1].get_xlim()
         assert mdates.num2date(hi).date().isoformat() >= "2020-12-31"
@@ -293,7 +299,9 @@ def test_a_short_panel_is_not_drawn_in_weeks(timeline):
     """08's worked example: a panel holding two events seven weeks apart still spans a year."""
     import matplotlib.dates as mdates
 
-    fig = plot_timeline(timeline, categories=["treaty", "integration"], start="1999-01-01")
+    kit = plot_timeline(timeline, categories=["treaty", "integration"], start="1999-01-01")
+
+    fig = kit.figure
     try:
         for ax in fig.axes:
             lo, hi = ax.get_xlim()
@@ -308,17 +316,19 @@ def test_the_essays_date_is_marked_when_in_the_period(timeline):
     from coursekit.claims import load_essay
 
     window = load_essay()["dating"]
-    fig = plot_timeline(timeline, start="2019-01-01", end="2020-12-31")
+    kit = plot_timeline(timeline, start="2019-01-01", end="2020-12-31")
+    fig = kit.figure
     try:
         legend = [t.get_text() for t in fig.legends[0].get_texts()]
         assert any("essay was written" in t for t in legend)
         labels = [t.get_text() for t in _texts(fig)]
         assert any("The essay is written" in t for t in labels)
-        assert "dating window" in fig.coursekit_alt
+        assert "dating window" in kit.alt
         assert window["window_start"][:4] == "2019"
     finally:
         plt.close(fig)
-    fig = plot_timeline(timeline, start="2022-01-01")
+    kit = plot_timeline(timeline, start="2022-01-01")
+    fig = kit.figure
     try:
         legend = [t.get_text() for t in fig.legends[0].get_texts()]
         assert not any("essay" in t for t in legend)
@@ -338,11 +348,11 @@ def test_plot_filters_and_draws_on_a_given_axes(timeline):
     fig, ax = plt.subplots(figsize=(12, 4))
     try:
         out = plot_timeline(timeline, categories=["nuclear"], start="2023-01-01", ax=ax)
-        assert out is fig
+        assert out.figure is fig
         assert len(_labels(ax)) == 3
         assert any(t.get_text().startswith("Sources:") for t in ax.texts)
         assert ax.get_legend() is not None and ax.get_title(loc="left")
-        assert fig.coursekit_alt.startswith("Horizontal timeline of 3 events")
+        assert out.alt.startswith("Horizontal timeline of 3 events")
     finally:
         plt.close(fig)
     with pytest.raises(ValueError, match="unknown categories"):
@@ -353,7 +363,7 @@ def test_plot_filters_and_draws_on_a_given_axes(timeline):
 
 def test_the_partial_date_key_is_in_the_legend_only_when_such_an_event_is_drawn(timeline):
     exact = timeline[timeline["precision"] == "day"]
-    fig = plot_timeline(exact.iloc[:6])
+    fig = plot_timeline(exact.iloc[:6]).figure
     try:
         labels = [t.get_text() for t in fig.legends[0].get_texts()]
         assert not any("month or year" in lab for lab in labels)

@@ -61,3 +61,21 @@ def test_a_release_keeps_neither_the_answers_nor_the_lines_that_point_at_them(pa
     assert not any(is_solution(c) or is_solution_pointer(c) for c in out["cells"])
     assert report.solutions_removed == [n for n, c in enumerate(nb["cells"]) if is_solution(c)]
     assert not any("Worked answer below" in _source(c) for c in out["cells"])
+
+
+def test_the_site_shows_its_own_disclosure_instead_of_the_click_line(tmp_path):
+    import nbformat
+
+    from coursekit.instructor.site import render
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("Exercise: EXERCISE-MARK"),
+        nbformat.v4.new_markdown_cell("POINTER-MARK click the three dots", metadata={"tags": ["solution-pointer"]}),
+        nbformat.v4.new_markdown_cell("**Worked answer.**\n\nANSWER-MARK",
+                                      metadata={"tags": ["solution"], "jupyter": {"source_hidden": True}}),
+    ])
+    page = render(nb, "sample", tmp_path)
+    assert "EXERCISE-MARK" in page and "POINTER-MARK" not in page
+    disclosure = re.search(r"<details class=\"ck-solution\"><summary>Show worked answer</summary>(.*?)</details>",
+                           page, re.S)
+    assert disclosure and "ANSWER-MARK" in disclosure.group(1)

@@ -18,6 +18,9 @@ from collections.abc import Iterable
 import pandas as pd
 
 from coursekit.claims import CLAIM_TYPES, PARAGRAPHS, ROLES
+from coursekit.essay import SOURCE_ID as ESSAY_ID
+from coursekit.figures import KitFigure
+from coursekit.maps.style import BLUE, GREEN, ORANGE, PURPLE, YELLOW
 
 #: Role order for the argument map: the thesis first, context last.
 ROLE_ORDER = ("thesis", "reason", "myth_rebuttal", "call_to_action", "context")
@@ -37,11 +40,11 @@ TYPE_LABELS = {
 }
 #: Okabe-Ito colours and a hatch per claim type, so the chart does not rely on colour alone.
 TYPE_STYLE = {
-    "fact": ("#0072B2", ""),
-    "attributed": ("#E69F00", "//"),
-    "prediction": ("#009E73", ".."),
-    "value": ("#CC79A7", "xx"),
-    "rhetorical": ("#F0E442", "--"),
+    "fact": (BLUE, ""),
+    "attributed": (ORANGE, "//"),
+    "prediction": (GREEN, ".."),
+    "value": (PURPLE, "xx"),
+    "rhetorical": (YELLOW, "--"),
 }
 SOURCE_LINE = "Source: data/claims.yml (the essay's 40 claims, restated and classified by the kit)."
 
@@ -122,7 +125,7 @@ def plot_types_by_paragraph(df: pd.DataFrame, ax=None):
     """Stacked bars: how many claims of each type every paragraph makes.
 
     Each type has a colour and a hatch pattern; the figure has a title, a legend and a source
-    line, and carries a suggested alt text in ``fig.coursekit_alt``.
+    line; returns a :class:`~coursekit.figures.KitFigure` with a suggested alt text.
     """
     import matplotlib.pyplot as plt
 
@@ -148,5 +151,4 @@ def plot_types_by_paragraph(df: pd.DataFrame, ax=None):
         ax.spines[side].set_visible(False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, title="claim type", frameon=False)
     ax.annotate(SOURCE_LINE, xy=(0, -0.13), xycoords="axes fraction", fontsize=8, color="#444444")
-    fig.coursekit_alt = alt_text(table)
-    return fig
+    return KitFigure(fig, alt_text(table), (ESSAY_ID,), note=SOURCE_LINE.removeprefix("Source: "))

@@ -71,6 +71,7 @@ def cmd_quiz_validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from coursekit.errors import KitError
+    from coursekit.instructor.items import check_guide
     from coursekit.quiz.bank import bank_paths, load_bank
 
     paths: list[Path] = []
@@ -79,19 +80,36 @@ def cmd_quiz_validate(args: argparse.Namespace) -> int:
         paths += sorted(p.glob("*.yml")) if p.is_dir() else [p]
     paths = paths or bank_paths()
     failed = 0
+    anchors = _guide_anchors()
     for path in paths:
         try:
             bank = load_bank(path, keys=None)
+            if anchors is not None:
+                check_guide(bank, anchors)
         except KitError as exc:
             failed += 1
             print(f"FAIL {exc}")
             continue
         keyed = "with key" if bank.keys is not None else "no key file (release copy)"
-        print(f"ok   {path}: {len(bank.questions)} questions, {bank.max_points:g} points, {bank.mode}, {keyed}")
+        extra = "".join(f", {q} has {len(v)} variants" for q, v in bank.variants.items())
+        extra += "".join(f", pool {p.id}: {p.choose} of {len(p.questions)}" for p in bank.pools)
+        print(f"ok   {path}: {len(bank.questions)} questions, {bank.max_points:g} points, {bank.mode}, {keyed}{extra}")
     if not paths:
         print("no quiz banks found")
         return 1
     return 1 if failed else 0
+
+
+def _guide_anchors() -> dict[str, str] | None:
+    """The misconceptions the instructor guide defines; None where the course has no guide."""
+    from coursekit.instructor.items import GUIDE, guide_anchors
+    from coursekit.paths import root
+
+    try:
+        guide = root() / GUIDE
+    except FileNotFoundError:
+        return None
+    return guide_anchors(guide) if guide.is_file() else None
 
 
 def cmd_quiz_simulate(args: argparse.Namespace) -> int:
@@ -113,7 +131,11 @@ def cmd_quiz_simulate(args: argparse.Namespace) -> int:
             print(f"FAIL {q.id}: the key's own answer scores {result.score}/{result.max:g} "
                   f"({result.error or result.message}). Fix: make the key agree with the question.")
     total = sum(r.score or 0 for _, r in results)
-    print(f"{bank.module}: {total:g} of {bank.max_points:g} points with the key's answers")
+    if bank.variants or bank.pools:
+        print(f"{bank.module}: {len(results)} questions and variants answered with their keys, {bad} short of "
+              f"full marks; a learner can earn {bank.max_points:g} points")
+    else:
+        print(f"{bank.module}: {total:g} of {bank.max_points:g} points with the key's answers")
     return 1 if bad else 0
 
 
@@ -157,10 +179,12 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from coursekit.instructor.grade import grade
+    from coursekit.instructor.lms import parse_assignment_ids
     from coursekit.paths import data_file
 
     report = grade(args.submissions, args.key or data_file("quizzes"), args.out,
-                   count_formative=args.count_formative, show_progress=not args.quiet)
+                   count_formative=args.count_formative, show_progress=not args.quiet, lms=args.format,
+                   roster=args.roster, assignment_ids=parse_assignment_ids(args.assignment_ids))
     print(report.summary())
     print(f"graded in {report.seconds:.2f} s")
     return 0
@@ -266,11 +290,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder for gradebook.csv, questions.csv/.png, problems.csv")
     p.add_argument("--count-formative", action="store_true", help="add formative quizzes to the total")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--format", choices=("canvas", "moodle"),
+                   help="also write canvas.csv or moodle.csv in that system's grade import layout")
+    p.add_argument("--roster", help="CSV mapping each hub user name (column learner) to LMS ids; default: the "
+                                    "hub user name is the SIS Login ID (Canvas) or Username (Moodle)")
+    p.add_argument("--assignment-ids", help="Canvas assignment ids per module, e.g. 01=1234,04=5678 "
+                                            "(default: new assignments)")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("links", help="instructor: JupyterHub (nbgitpuller) and Binder links per module")
     p.add_argument("--hub", required=True, help="the JupyterHub address, e.g. https://hub.example.edu")
-    p.add_argument("--repo", required=True, help="the course repository, e.g. https://github.com/OWNER/REPO")
+    p.add_argument("--repo", required=True,
+                   help="the course repository, e.g. https://github.com/OWNER/REPO (or file:///PATH on the hub)")
     p.add_argument("--branch", help="branch to open (default: the repository's default; Binder: HEAD)")
     p.add_argument("--modules", help="module ids, e.g. 01,04 (default: every available module)")
     p.add_argument("--private-repo", action="store_true",

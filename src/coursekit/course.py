@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from coursekit.errors import DataError
+from coursekit.models import validate_mapping
 from coursekit.paths import data_file, notebooks_dir
 from coursekit.validate import pydantic_error, read_yaml
 
@@ -114,13 +115,8 @@ _MODULE_FIXES = {
 
 def parse_course(raw: object, path: Path) -> Course:
     """Validate the parsed YAML of the manifest."""
-    if not isinstance(raw, dict):
-        raise DataError(path, "the manifest must be a mapping with 'title' and 'modules'.",
-                        fix="see the comments at the top of data/course.yml.")
-    try:
-        top = CourseModel.model_validate(raw)
-    except ValidationError as exc:
-        raise pydantic_error(path, exc, where="top level", doc="the comments at the top of data/course.yml") from None
+    top = validate_mapping(path, raw, CourseModel, expected="a mapping with 'title' and 'modules'",
+                           doc="the comments at the top of data/course.yml", where="top level")
     modules: list[Module] = []
     seen: set[str] = set()
     for n, entry in enumerate(top.modules, start=1):

@@ -10,6 +10,7 @@ file (under ``data/``)         loader
 ``exercises.csv``              :func:`load_exercises`: troop estimates for four exercises
 ``places.csv``                 :func:`load_places`: points the notebooks put on maps
 ``exercise_grounds.csv``       :func:`load_exercise_grounds`: ranges used in the four exercises
+``suwalki_published.csv``      :func:`load_suwalki_published`: published Suwałki figures
 =============================  ========================================================
 
 Every loader takes an optional ``path`` (default: the shipped file), checks each row and
@@ -391,3 +392,38 @@ def load_exercise_grounds(path: str | Path | None = None, *,
 
 FILES[EXERCISE_GROUNDS.file] = load_exercise_grounds
 __all__ += ["load_exercise_grounds"]
+
+
+# --- published figures for the Suwałki measures --------------------------------------------
+
+SUWALKI_MEASURES = ("gap", "border", "vilnius")
+"""The kit's Suwałki measures (the first word of ``coursekit.geo.measures()``'s keys)."""
+
+SUWALKI_PUBLISHED = Schema(
+    "suwalki_published.csv",
+    (
+        Col("measure", "choice", options=SUWALKI_MEASURES),
+        Col("figure"),
+        Col("who"),
+        Col("source", "sources"),
+    ),
+)
+
+
+def load_suwalki_published(path: str | Path | None = None, *,
+                           sources: dict[str, Source] | None = None) -> pd.DataFrame:
+    """Figures others published for the kit's three Suwałki measures, to set beside them.
+
+    Columns: ``measure`` (``gap``, ``border`` or ``vilnius``, as in the keys of
+    :func:`coursekit.geo.measures`), ``figure`` (what was published, in the kit's words),
+    ``who`` (who published it, and when), ``source``.
+
+    >>> published = load_suwalki_published()
+    >>> published.loc[published.measure == "border", "who"].iloc[0]
+    'Polish Border Guard'
+    """
+    return read_csv(SUWALKI_PUBLISHED, path, sources)
+
+
+FILES[SUWALKI_PUBLISHED.file] = load_suwalki_published
+__all__ += ["load_suwalki_published"]

@@ -19,6 +19,8 @@ from typing import Any
 
 import pandas as pd
 
+from coursekit.figures import KitFigure
+from coursekit.maps.style import BLUE, GREY, SKY_BLUE, VERMILION
 from coursekit.schema import CellError, Col, Schema, read_csv
 from coursekit.sources import load_sources
 
@@ -44,10 +46,10 @@ LABELS = {
 }
 #: Marker, fill colour (Okabe-Ito) and whether the marker is filled, per observation status.
 STYLE = {
-    "full": ("o", "#0072B2", True),
-    "limited": ("D", "#56B4E9", True),
-    "none": ("X", "#D55E00", True),
-    "unknown": ("s", "#999999", False),
+    "full": ("o", BLUE, True),
+    "limited": ("D", SKY_BLUE, True),
+    "none": ("X", VERMILION, True),
+    "unknown": ("s", GREY, False),
 }
 SOURCE_LINE = ("Sources: data/elections.csv (official results as announced by Belarus's Central Election "
                "Commission; ODIHR statements); each row carries its own source ids.")
@@ -136,8 +138,8 @@ def alt_text(pres: pd.DataFrame) -> str:
 def plot_official_shares(df: pd.DataFrame, ax=None):
     """Lukashenka's official share per presidential election, marked by ODIHR observation.
 
-    Returns the matplotlib Figure, with a title, a legend, a source line and a suggested alt
-    text in ``fig.coursekit_alt`` (for :func:`coursekit.figures.show`).
+    Returns a :class:`~coursekit.figures.KitFigure`: the chart with a title, a legend and a source
+    line, a suggested alt text (for :func:`coursekit.figures.show`) and the rows' source ids.
     """
     import matplotlib.pyplot as plt
 
@@ -170,5 +172,5 @@ def plot_official_shares(df: pd.DataFrame, ax=None):
         ax.spines[side].set_visible(False)
     ax.legend(loc="lower left", frameon=False, fontsize=9, title="OSCE/ODIHR observation")
     ax.annotate(SOURCE_LINE, xy=(0, -0.16), xycoords="axes fraction", fontsize=7.5, color="#444444")
-    fig.coursekit_alt = alt_text(pres)
-    return fig
+    ids = [i for col in ("result_source", "assessment_source") for row in pres[col] for i in row]
+    return KitFigure(fig, alt_text(pres), tuple(ids), note=SOURCE_LINE.removeprefix("Sources: "))

@@ -57,7 +57,8 @@ REBUILD = "rebuild it with `python scripts/build_basemap.py` or restore it from 
 # --- loading -------------------------------------------------------------------------------
 
 
-def _check_scale(scale: str) -> str:
+def check_scale(scale: str) -> str:
+    """``scale`` itself if a basemap exists at that scale; otherwise a ValueError naming the choices."""
     if scale not in SCALES:
         raise ValueError(f"scale {scale!r} is not available; use one of {', '.join(SCALES)}.")
     return scale
@@ -107,7 +108,7 @@ def _basemap(path: Path, mtime: float) -> gpd.GeoDataFrame:
 
 def basemap_path(scale: str = "50m") -> Path:
     """Path of the basemap file for a scale."""
-    return data_file(BASEMAP_FILES[_check_scale(scale)])
+    return data_file(BASEMAP_FILES[check_scale(scale)])
 
 
 def load_basemap(scale: str = "50m") -> gpd.GeoDataFrame:
@@ -121,8 +122,17 @@ def load_basemap(scale: str = "50m") -> gpd.GeoDataFrame:
     'Belarus'
     >>> world.to_crs(METRIC).plot()        # doctest: +SKIP
     """
+    return _basemap_frame(scale).copy()
+
+
+def _mtime(path: Path) -> float:
+    return path.stat().st_mtime if path.is_file() else 0.0
+
+
+def _basemap_frame(scale: str) -> gpd.GeoDataFrame:
+    """The cached basemap itself: read it, never change it (``load_basemap`` gives a copy)."""
     path = basemap_path(scale)
-    return _basemap(path, path.stat().st_mtime if path.is_file() else 0.0).copy()
+    return _basemap(path, _mtime(path))
 
 
 def load_occupied() -> gpd.GeoDataFrame:
@@ -152,18 +162,25 @@ def load_occupied() -> gpd.GeoDataFrame:
 # --- projections ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def _transformer(src: str, dst: str):
+@lru_cache(maxsize=16)
+def transformer(src: str, dst: str):
+    """A cached pyproj ``Transformer`` from CRS ``src`` to ``dst`` (x = longitude/easting first)."""
     from pyproj import Transformer
 
     return Transformer.from_crs(src, dst, always_xy=True)
 
 
-def _reproject(geom: BaseGeometry, src: str, dst: str) -> BaseGeometry:
+def reproject(geom: BaseGeometry, src: str, dst: str) -> BaseGeometry:
+    """One shapely geometry moved from CRS ``src`` to CRS ``dst``.
+
+    >>> from shapely.geometry import Point
+    >>> reproject(Point(25.28, 54.69), WGS84, METRIC).geom_type
+    'Point'
+    """
     import numpy as np
     import shapely
 
-    tr = _transformer(src, dst)
+    tr = transformer(src, dst)
 
     def fn(coords):
         x, y = tr.transform(coords[:, 0], coords[:, 1])
@@ -181,7 +198,7 @@ def to_metric(obj: Any) -> BaseGeometry:
     from shapely.geometry.base import BaseGeometry
 
     if isinstance(obj, BaseGeometry):
-        return _reproject(obj, WGS84, METRIC)
+        return reproject(obj, WGS84, METRIC)
     crs = getattr(obj, "crs", None)
     if hasattr(obj, "to_crs"):
         if crs is None:
@@ -206,8 +223,9 @@ def distance_km(geom_a: Any, geom_b: Any) -> float:
 # --- the basemap's questions ---------------------------------------------------------------
 
 
-def _country(scale: str, iso3: str) -> BaseGeometry:
-    gdf = load_basemap(scale)
+def country(iso3: str, scale: str = "50m") -> BaseGeometry:
+    """A country's polygon(s) on the basemap of ``scale``, in lon/lat (KeyError if not there)."""
+    gdf = _basemap_frame(scale)
     match = gdf.loc[gdf["iso3"] == iso3, "geometry"]
     if match.empty:
         raise KeyError(
@@ -229,13 +247,27 @@ def country_at(lon: float, lat: float, scale: str = "10m") -> str | None:
     """
     from shapely.geometry import Point
 
-    _check_scale(scale)
+    check_scale(scale)
     x0, y0, x1, y1 = EXTENTS[scale]
     if not (x0 <= lon <= x1 and y0 <= lat <= y1):
         return country_at(lon, lat, "50m") if scale == "10m" else None
-    gdf = load_basemap(scale)
+    gdf = _basemap_frame(scale)
     hits = gdf.iloc[gdf.sindex.query(Point(lon, lat), predicate="intersects")]
     return None if hits.empty else sorted(hits["iso3"])[0]
+
+
+def shared_border(iso_a: str, iso_b: str, scale: str = "50m") -> BaseGeometry:
+    """The border two countries share on the basemap, as lines in lon/lat (empty if none).
+
+    >>> shared_border("POL", "LTU", "10m").geom_type
+    'LineString'
+    """
+    import shapely
+
+    a, b = country(iso_a, scale), country(iso_b, scale)
+    shared = a.boundary.intersection(b.boundary)
+    lines = [g for g in shapely.get_parts(shared) if g.geom_type in ("LineString", "LinearRing")]
+    return shapely.line_merge(shapely.multilinestrings(lines))
 
 
 def border_length_km(iso_a: str, iso_b: str, scale: str = "50m") -> float:
@@ -246,14 +278,34 @@ def border_length_km(iso_a: str, iso_b: str, scale: str = "50m") -> float:
     >>> round(border_length_km("POL", "LTU", "10m"))   # official length: 104 km
     88
     """
+    border = shared_border(iso_a, iso_b, scale)
+    return 0.0 if border.is_empty else float(to_metric(border).length / 1000.0)
+
+
+def metric_country(iso3: str, scale: str = "50m") -> BaseGeometry:
+    """A country's polygon(s) in ``METRIC`` metres (cached: every distance to a country starts here)."""
+    path = basemap_path(scale)
+    return _metric_country(iso3, scale, path, _mtime(path))
+
+
+@lru_cache(maxsize=32)
+def _metric_country(iso3: str, scale: str, path: Path, mtime: float) -> BaseGeometry:
+    return to_metric(country(iso3, scale))
+
+
+def nearest_line(point: Point, iso3: str, scale: str = "50m") -> tuple[float, LineString]:
+    """The shortest line from a lon/lat ``point`` to a country: its length in km (EPSG:3035) and the
+    line itself in lon/lat, for drawing.
+
+    >>> from shapely.geometry import Point
+    >>> km, line = nearest_line(Point(25.28, 54.69), "BLR", "10m")   # Vilnius
+    >>> 20 < km < 45
+    True
+    """
     import shapely
 
-    a, b = _country(scale, iso_a), _country(scale, iso_b)
-    shared = a.boundary.intersection(b.boundary)
-    lines = [g for g in shapely.get_parts(shared) if g.geom_type in ("LineString", "LinearRing")]
-    if not lines:
-        return 0.0
-    return float(to_metric(shapely.multilinestrings(lines)).length / 1000.0)
+    line = shapely.shortest_line(to_metric(point), metric_country(iso3, scale))
+    return float(line.length / 1000.0), reproject(line, METRIC, WGS84)
 
 
 @dataclass(frozen=True)
@@ -277,7 +329,7 @@ def kaliningrad(scale: str = "50m") -> BaseGeometry:
     import shapely
 
     parts = [
-        p for p in shapely.get_parts(_country(scale, "RUS"))
+        p for p in shapely.get_parts(country("RUS", scale))
         if p.bounds[2] < KALININGRAD_MAX_LON
     ]
     if not parts:
@@ -298,13 +350,19 @@ def gap_km(scale: str = "50m") -> Gap:
     >>> gap.line.wkt                    # doctest: +SKIP
     'LINESTRING (23.5 53.9, 22.8 54.4)'
     """
+    path = basemap_path(scale)
+    return _gap(scale, path, _mtime(path))
+
+
+@lru_cache(maxsize=4)
+def _gap(scale: str, path: Path, mtime: float) -> Gap:
     import shapely
     from shapely.geometry import Point
 
-    blr = to_metric(_country(scale, "BLR"))
+    blr = metric_country("BLR", scale)
     kal = to_metric(kaliningrad(scale))
     line = shapely.shortest_line(blr, kal)
-    back = _reproject(line, METRIC, WGS84)
+    back = reproject(line, METRIC, WGS84)
     (ax, ay), (bx, by) = (tuple(round(v, 6) for v in xy) for xy in back.coords)
     return Gap(km=float(line.length / 1000.0), belarus=Point(ax, ay), kaliningrad=Point(bx, by))
 
@@ -356,9 +414,9 @@ def buffer_km(iso3: str, km: float, scale: str = "50m") -> BaseGeometry:
     """
     if km <= 0:
         raise ValueError(f"km must be positive, got {km}")
-    country = to_metric(_country(scale, iso3))
-    ring = country.buffer(km * 1000.0, quad_segs=16).difference(country)
-    return _reproject(ring, METRIC, WGS84)
+    shape = metric_country(iso3, scale)
+    ring = shape.buffer(km * 1000.0, quad_segs=16).difference(shape)
+    return reproject(ring, METRIC, WGS84)
 
 
 def within_km(points: gpd.GeoDataFrame, iso3: str, km: float, scale: str = "50m") -> gpd.GeoDataFrame:
@@ -373,9 +431,43 @@ def within_km(points: gpd.GeoDataFrame, iso3: str, km: float, scale: str = "50m"
         raise ValueError(f"km must be positive, got {km}")
     if points.crs is None:
         raise ValueError("the points have no CRS; make them with points_gdf() or set_crs('EPSG:4326').")
-    country = to_metric(_country(scale, iso3))
+    shape = metric_country(iso3, scale)
     metric = points.to_crs(METRIC)
-    dist = metric.geometry.distance(country) / 1000.0
+    dist = metric.geometry.distance(shape) / 1000.0
     out = points.assign(km=dist.round(1).values)
-    outside = ~metric.geometry.within(country)
+    outside = ~metric.geometry.within(shape)
     return out[outside.values & (dist.values <= km)].sort_values("km")
+
+
+def measures(places: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The kit's own measures around the Suwałki gap, each computed in EPSG:3035.
+
+    Columns: ``key``, ``measure`` (what is measured), ``scale`` (of the basemap) and ``km``.
+    Straight lines barely change with the scale; borders grow longer on the more detailed map.
+    ``places`` is the table of ``data/places.csv`` (loaded when not given), for Vilnius's point.
+
+    >>> m = measures().set_index("key")
+    >>> bool(60 < m.loc["gap_10m", "km"] < 72)
+    True
+    """
+    import pandas as pd
+    from shapely.geometry import Point
+
+    if places is None:
+        from coursekit.datasets import load_places
+
+        places = load_places()
+    vilnius = places.set_index("name").loc["Vilnius"]
+    rows = [(f"gap_{s}", "Straight line, Belarus to Kaliningrad (shortest)", s, gap_km(s).km) for s in SCALES]
+    rows += [(f"border_{s}", "Poland–Lithuania border, length as drawn", s, border_length_km("POL", "LTU", s))
+             for s in SCALES]
+    rows.append(("vilnius_10m", "Vilnius (city-centre point) to the nearest point of Belarus", "10m",
+                 nearest_line(Point(vilnius["lon"], vilnius["lat"]), "BLR", "10m")[0]))
+    df = pd.DataFrame(rows, columns=["key", "measure", "scale", "km"])
+    df["scale"] = "1:" + df["scale"]
+    return df
+
+
+def _country(scale: str, iso3: str) -> BaseGeometry:
+    """``country(iso3, scale)`` under its name before it was public (arguments in the old order)."""
+    return country(iso3, scale)

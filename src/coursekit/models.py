@@ -62,3 +62,25 @@ def verdict_model(values: tuple[str, ...]) -> type[BaseModel]:
         _iso = field_validator("date", mode="before")(iso_text)
 
     return VerdictModel
+
+
+def validate_mapping(path, raw: Any, model: type[BaseModel], *, expected: str, doc: str = "data/README.md",
+                     where: str | None = None, on_error=None) -> Any:
+    """``raw`` (parsed YAML) validated as ``model``; a :class:`~coursekit.errors.DataError` otherwise.
+
+    ``expected`` says what the top level must be ("a mapping with schema, module and keys");
+    ``on_error(exc)`` may raise a more specific error for a pydantic ``ValidationError``.
+    """
+    from pydantic import ValidationError
+
+    from coursekit.errors import DataError
+    from coursekit.validate import pydantic_error
+
+    if not isinstance(raw, dict):
+        raise DataError(path, f"the file must be {expected}.", fix=f"see {doc}.")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        if on_error is not None:
+            on_error(exc)
+        raise pydantic_error(path, exc, where=where, doc=doc) from None

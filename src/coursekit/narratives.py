@@ -20,6 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from coursekit.figures import KitFigure
+from coursekit.maps.style import BLUE, GREEN, OKABE_ITO, ORANGE, PURPLE, VERMILION
 from coursekit.schema import CellError, Col, Schema, read_csv
 from coursekit.sources import load_sources
 from coursekit.timeline import dated_frame
@@ -45,12 +47,12 @@ SOURCE_LINE = ("Source: data/narratives.csv ({n} documented cases; techniques co
                "Each case cites its own sources.")
 #: Okabe-Ito colours and distinct markers/hatches, so no chart relies on colour alone.
 STYLE = {
-    "impersonation": ("#0072B2", "s", "//"),
-    "emotion": ("#D55E00", "o", ".."),
-    "polarisation": ("#009E73", "^", "\\\\"),
-    "conspiracy": ("#CC79A7", "D", "xx"),
-    "discrediting": ("#E69F00", "v", "--"),
-    "trolling": ("#000000", "P", "++"),
+    "impersonation": (BLUE, "s", "//"),
+    "emotion": (VERMILION, "o", ".."),
+    "polarisation": (GREEN, "^", "\\\\"),
+    "conspiracy": (PURPLE, "D", "xx"),
+    "discrediting": (ORANGE, "v", "--"),
+    "trolling": (OKABE_ITO["black"], "P", "++"),
 }
 
 
@@ -129,7 +131,8 @@ def plot_narratives(df: pd.DataFrame):
     """Bar chart of techniques (left) and a technique-by-date dot plot (right).
 
     Bars carry hatches and count labels, dots a distinct shape per technique, so the chart
-    does not rely on colour. The suggested alt text is in ``fig.coursekit_alt``.
+    does not rely on colour. Returns a :class:`~coursekit.figures.KitFigure` with a suggested alt
+    text and the sources of the narratives shown.
     """
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
@@ -168,5 +171,8 @@ def plot_narratives(df: pd.DataFrame):
                  f"{df['when'].min().year}-{df['when'].max().year}", fontsize=12)
     fig.text(0.01, -0.02, SOURCE_LINE.format(n=len(df)), fontsize=8, color="#444444")
     fig.tight_layout()
-    fig.coursekit_alt = alt_text(df)
-    return fig
+    return KitFigure(fig, alt_text(df), _ids(df["sources"]), note=SOURCE_LINE.format(n=len(df)))
+
+
+def _ids(column) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i for ids in column for i in ids))

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from coursekit.errors import DataError
-from coursekit.models import Text
+from coursekit.models import Text, validate_mapping
 from coursekit.paths import data_file
-from coursekit.validate import pydantic_error, read_yaml
+from coursekit.validate import read_yaml
 
 KINDS = ("verdicts", "datasets")
 
@@ -114,14 +114,8 @@ class ReviewModel(BaseModel):
 def load_policy(path: str | Path | None = None) -> dict[str, Any]:
     """``data/review.yml``, validated (:class:`ReviewModel`): policy months, datasets and exempt files."""
     p = Path(path) if path else data_file("review.yml")
-    data = read_yaml(p)
-    if not isinstance(data, dict):
-        raise DataError(p, "the file must be a mapping with policy, datasets and exempt.",
-                        fix="see data/README.md, section review.yml.")
-    try:
-        model = ReviewModel.model_validate(data)
-    except ValidationError as exc:
-        raise pydantic_error(p, exc, doc="data/README.md, section review.yml") from None
+    model = validate_mapping(p, read_yaml(p), ReviewModel, expected="a mapping with policy, datasets and exempt",
+                             doc="data/README.md, section review.yml")
     datasets = [{"file": d.file, "reviewed": review_date(d.reviewed, p, row=f"dataset {d.file}"),
                  "check": " ".join(d.check.split())} for d in model.datasets]
     exempt = {e.file: e.why for e in model.exempt}

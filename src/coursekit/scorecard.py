@@ -26,6 +26,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from coursekit.errors import DataError
+from coursekit.figures import KitFigure
+from coursekit.maps.style import GREEN, GREY, ORANGE, VERMILION
 from coursekit.models import Text, essay_paragraph, verdict_model
 from coursekit.paths import data_file
 from coursekit.sources import Source, load_sources, require_ids
@@ -45,10 +47,10 @@ COLUMNS = ("id", "origin", "paragraph", "who", "expectation", "horizon", "verdic
 ID_RE = re.compile(r"^s\d{2}$")
 #: Okabe-Ito colours with hatches, so the chart does not rely on colour alone.
 STYLE = {
-    "happened": ("#009E73", "//"),
-    "partly": ("#E69F00", ".."),
-    "did not": ("#D55E00", "xx"),
-    "too early": ("#999999", "--"),
+    "happened": (GREEN, "//"),
+    "partly": (ORANGE, ".."),
+    "did not": (VERMILION, "xx"),
+    "too early": (GREY, "--"),
 }
 
 
@@ -245,7 +247,11 @@ def alt_text(card: pd.DataFrame) -> str:
 
 
 def plot_scorecard(card: pd.DataFrame):
-    """Horizontal bars: items per verdict, each bar hatched and labelled with count and ids."""
+    """Horizontal bars: items per verdict, each bar hatched and labelled with count and ids.
+
+    Returns a :class:`~coursekit.figures.KitFigure` with a suggested alt text and the sources of
+    the verdicts.
+    """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
@@ -263,9 +269,10 @@ def plot_scorecard(card: pd.DataFrame):
     ax.set_xlabel("number of expectations")
     ax.legend(loc="lower right", fontsize=8, title="verdict", title_fontsize=8)
     ax.set_title("The essay's 2019 expectations in hindsight: verdicts", fontsize=12)
+    note = ("data/claims.yml (the essay's predictions, c..) and data/scorecard.yml (s..); every verdict cites "
+            "sources dated after 2019.")
     fig.text(0.01, -0.04, "Sources: data/claims.yml (the essay's predictions, c..) and "
              "data/scorecard.yml (s..); every verdict cites sources dated after 2019.",
              fontsize=8, color="#444444")
     fig.tight_layout()
-    fig.coursekit_alt = alt_text(card)
-    return fig
+    return KitFigure(fig, alt_text(card), tuple(dict.fromkeys(i for ids in card["sources"] for i in ids)), note=note)

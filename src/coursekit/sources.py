@@ -192,10 +192,103 @@ def cite(source_id: str) -> str:
     return sources[source_id].citation()
 
 
-def render_sources(ids: Iterable[str], heading: str = "Sources"):
-    """A notebook's Sources section as Markdown (displayed in Jupyter, a str elsewhere)."""
+CITATION = re.compile(r"\[([a-z0-9][a-z0-9-]*-[a-z0-9-]+(?:;\s*[a-z0-9][a-z0-9-]*-[a-z0-9-]+)*)\](?!\()")
+"""A citation in a notebook's Markdown: ``[source-id]`` or ``[one-id; other-id]`` (not a link)."""
+
+#: Modules whose ``load_<name>()`` loads a dataset by name, in the order they are searched.
+DATASET_MODULES = ("coursekit.datasets", "coursekit.claims", "coursekit.timeline", "coursekit.narratives",
+                   "coursekit.elections", "coursekit.scorecard", "coursekit.essay")
+
+
+def cited_in_notebook(module: str | Path) -> list[str]:
+    """The source ids a module cites, in order: the essay (every module reads it), then the ids in
+    its notebook's Markdown (``[id]`` or ``[id; other-id]``) and in its quiz bank.
+
+    ``module`` is a module id (``"04"``) or a notebook's path.
+    """
+    import json
+
+    from coursekit.essay import SOURCE_ID as ESSAY_ID
+
+    if isinstance(module, Path) or str(module).endswith(".ipynb"):
+        path, module_id = Path(module), Path(module).name[:2]
+    else:
+        from coursekit.course import load_course
+
+        path, module_id = load_course().module(str(module)).path, str(module)
+    if not path.is_file():
+        raise DataError(path, "the notebook is missing.", fix="restore it from git or pass the notebook's path.")
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    ids = [ESSAY_ID] + [sid for c in cells if c["cell_type"] == "markdown"
+           for m in CITATION.finditer("".join(c["source"])) for sid in re.split(r";\s*", m.group(1))]
+    bank = data_file(f"quizzes/{module_id}.yml")
+    if bank.is_file():
+        ids += _sources_fields(read_yaml(bank))
+    return list(dict.fromkeys(ids))
+
+
+def _sources_fields(node: object) -> list[str]:
+    """Every id under a ``sources`` key of a parsed YAML tree (quiz banks cite per question)."""
+    if isinstance(node, dict):
+        out = split_ids(node["sources"]) if "sources" in node else []
+        return out + [i for k, v in node.items() if k != "sources" for i in _sources_fields(v)]
+    if isinstance(node, list):
+        return [i for item in node for i in _sources_fields(item)]
+    return []
+
+
+def _is_source_field(name: object) -> bool:
+    return name in ("source", "sources") or str(name).endswith(("_source", "_sources"))
+
+
+def dataset_ids(data: object) -> list[str]:
+    """The source ids of a dataset, in order, each once.
+
+    ``data`` is a table's name (``"efp_battlegroups"`` is loaded with the kit's
+    ``load_efp_battlegroups()``, searched in ``DATASET_MODULES``), a DataFrame (its rows: every
+    column named ``source``, ``sources`` or ending in ``_source(s)``) or a list of records with
+    such attributes (e.g. the essay's dating clues).
+    """
+    import importlib
+
+    if isinstance(data, str):
+        for name in DATASET_MODULES:
+            loader = getattr(importlib.import_module(name), f"load_{data}", None)
+            if loader is not None:
+                data = loader()
+                break
+        else:
+            raise KeyError(f"no dataset {data!r}: name a table the kit loads, e.g. 'efp_battlegroups' "
+                           "for load_efp_battlegroups().")
+    if hasattr(data, "columns"):
+        cells = [cell for c in data.columns if _is_source_field(c) for cell in data[c]]
+    else:
+        cells = [getattr(rec, f) for rec in data for f in getattr(rec, "__dataclass_fields__", vars(rec))
+                 if _is_source_field(f)]
+    if not cells and len(data):
+        raise ValueError("the dataset has no source field (source, sources or *_source).")
+    return list(dict.fromkeys(i for cell in cells for i in split_ids(cell)))
+
+
+def render_sources(ids: Iterable[str] = (), heading: str = "Sources", *, notebook: str | Path | None = None,
+                   figures: Iterable[object] = (), datasets: Iterable[object] = ()):
+    """A notebook's Sources section as Markdown (displayed in Jupyter, a str elsewhere).
+
+    The entries are the union, each once and sorted by id, of the ``ids`` given, the ids cited in
+    the ``notebook`` (a module id such as ``"04"``: its Markdown and its quiz bank, see
+    :func:`cited_in_notebook`), the sources of the ``figures`` (kit figures, e.g.
+    ``coursekit.figures.shown()``) and of the ``datasets`` (names or tables, see
+    :func:`dataset_ids`).
+
+    >>> render_sources(notebook="04", figures=shown(), datasets=["efp_battlegroups"])  # doctest: +SKIP
+    """
     sources = load_sources()
-    unique = list(dict.fromkeys(split_ids(list(ids))))
+    every = list(split_ids(list(ids)))
+    if notebook is not None:
+        every += cited_in_notebook(notebook)
+    every += [i for fig in figures for i in getattr(fig, "sources", ())]
+    every += [i for data in datasets for i in dataset_ids(data)]
+    unique = list(dict.fromkeys(every))
     missing = [i for i in unique if i not in sources]
     if missing:
         raise KeyError(f"unknown source ids {missing}: add them to data/sources.yml")

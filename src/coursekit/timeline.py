@@ -5,7 +5,7 @@
 >>> df.loc[df["date"] == "1999-12-08", "label"].item()
 'Union State Treaty signed'
 >>> fig = plot_timeline(df)          # doctest: +SKIP
->>> fig.coursekit_alt[:40]           # doctest: +SKIP
+>>> fig.alt[:40]                     # doctest: +SKIP
 'Horizontal timeline of 37 events, 1994–2'
 
 Dates keep the precision of their source: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; ``when``
@@ -22,6 +22,8 @@ from typing import Any
 
 import pandas as pd
 
+from coursekit.figures import KitFigure
+from coursekit.maps.style import BLUE, GREEN, GREY, OKABE_ITO, ORANGE, PURPLE, SKY_BLUE, VERMILION, YELLOW
 from coursekit.schema import CellError, Col, Schema, read_csv
 from coursekit.sources import load_sources
 from coursekit.validate import PRECISIONS
@@ -35,14 +37,14 @@ MAX_LABEL = 40
 
 #: Okabe-Ito colours (colour-blind safe) and a distinct marker for each category.
 STYLE = {
-    "treaty": ("#0072B2", "s", "Treaty"),
-    "election": ("#E69F00", "o", "Election"),
-    "integration": ("#009E73", "^", "Integration talks and programmes"),
-    "constitution": ("#CC79A7", "D", "Constitution"),
-    "military": ("#D55E00", "v", "Military"),
-    "nuclear": ("#000000", "X", "Nuclear weapons"),
-    "protest_repression": ("#56B4E9", "P", "Protest and repression"),
-    "sanctions_diplomacy": ("#F0E442", "*", "Sanctions and diplomacy"),
+    "treaty": (BLUE, "s", "Treaty"),
+    "election": (ORANGE, "o", "Election"),
+    "integration": (GREEN, "^", "Integration talks and programmes"),
+    "constitution": (PURPLE, "D", "Constitution"),
+    "military": (VERMILION, "v", "Military"),
+    "nuclear": (OKABE_ITO["black"], "X", "Nuclear weapons"),
+    "protest_repression": (SKY_BLUE, "P", "Protest and repression"),
+    "sanctions_diplomacy": (YELLOW, "*", "Sanctions and diplomacy"),
 }
 #: Label borders: the category colour, darkened where it is too pale against white.
 EDGE = {"sanctions_diplomacy": "#A89400"}
@@ -387,7 +389,7 @@ def _legend_handles(categories: Sequence[str], partial: bool = False, essay: boo
                       markeredgewidth=0.7, markersize=9, linestyle="none", label=STYLE[c][2])
                for c in CATEGORIES if c in categories]
     if partial:
-        handles.append(Line2D([0, 1], [0, 0], color="#999999", lw=7, marker="o", markerfacecolor="white",
+        handles.append(Line2D([0, 1], [0, 0], color=GREY, lw=7, marker="o", markerfacecolor="white",
                               markeredgecolor="black", markersize=9,
                               label="Hollow marker on a bar: date known only to the month or year"))
     if essay:
@@ -404,7 +406,7 @@ def plot_timeline(df: pd.DataFrame, categories: Sequence[str] | None = None,
                   start: Any = None, end: Any = None, ax=None, *,
                   title: str | None = None, fontsize: float = 10.0, wrap: int = 20,
                   width: float = 11.0, max_per_row: int = 14, essay: bool = True):
-    """Plot the timeline as a horizontal chart and return the matplotlib Figure.
+    """Plot the timeline as a horizontal chart and return it as a :class:`~coursekit.figures.KitFigure`.
 
     Events are markers on a time axis, coloured (Okabe-Ito palette) and shaped by category,
     with short dated labels placed so that no label covers another or a leader line. A date
@@ -415,7 +417,8 @@ def plot_timeline(df: pd.DataFrame, categories: Sequence[str] | None = None,
     Without ``ax``, long or crowded spans are drawn as several stacked panels, each with its own
     time scale: each panel names its period below its axis, and slanted break marks on the axis
     line show where time jumps between panels. The figure carries a title, a legend (only what
-    is drawn), a source line and alt text in ``fig.coursekit_alt``.
+    is drawn), a source line, alt text (``fig.alt``, used by :func:`coursekit.figures.show`) and the
+    source ids of the events shown (``fig.sources``).
     """
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
@@ -444,8 +447,7 @@ def plot_timeline(df: pd.DataFrame, categories: Sequence[str] | None = None,
                   fontsize=fontsize, frameon=False, ncol=3, bbox_to_anchor=(0, -0.08))
         ax.annotate(SOURCE_LINE, xy=(0, -0.32), xycoords="axes fraction", fontsize=fontsize - 1,
                     color="#444444")
-        fig.coursekit_alt = alt_text(sub, essay=mark)
-        return fig
+        return KitFigure(fig, alt_text(sub, essay=mark), _ids(sub["sources"]), note=SOURCE_LINE)
 
     days = [mdates.date2num(t.to_pydatetime()) for t in drawn["when"]]
     ends = [mdates.date2num(t.to_pydatetime()) for t in drawn.get("when_end", drawn["when"])]
@@ -485,5 +487,8 @@ def plot_timeline(df: pd.DataFrame, categories: Sequence[str] | None = None,
                frameon=False, fontsize=fontsize, bbox_to_anchor=(left, 1 - 0.5 / fig_h))
     fig.text(left, 0.08 / fig_h, SOURCE_LINE, fontsize=fontsize - 1, color="#444444", ha="left",
              va="bottom")
-    fig.coursekit_alt = alt_text(sub, n_rows=len(rows), essay=mark)
-    return fig
+    return KitFigure(fig, alt_text(sub, n_rows=len(rows), essay=mark), _ids(sub["sources"]), note=SOURCE_LINE)
+
+
+def _ids(column) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i for ids in column for i in ids))

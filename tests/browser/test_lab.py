@@ -15,8 +15,16 @@ OURS = ".coursekit-quiz, .coursekit-summary, .coursekit-figure, .jp-RenderedMark
 
 
 def n_questions(module: str) -> int:
+    """What the page draws as quiz widgets: the questions ``quiz.show(module)`` draws (code exercises
+    are answered in code cells) and the claims of the module's real-or-false check."""
+    from coursekit.quiz.discern import PHASES, form_items
+    from coursekit.quiz.types import get as get_type
+
+    checks = sum(len(form_items(form)) for phase, (form, m) in PHASES.items() if m == module and phase != "delayed")
     path = bank_path(module)
-    return len(load_bank(path, keys=False).questions) if path.is_file() else 0
+    if not path.is_file():
+        return checks
+    return sum(1 for q in load_bank(path, keys=False).questions if get_type(q.type).shown_in_quiz) + checks
 
 
 def assert_course_page_ok(page, module: str, timeout_ms: int = 120_000) -> None:
@@ -36,7 +44,7 @@ def assert_course_page_ok(page, module: str, timeout_ms: int = 120_000) -> None:
 def test_start_here_quiz_answers_by_mouse_and_keyboard(lab, page):
     open_and_run_all(page, lab.notebook_url("00_start_here.ipynb"))
     assert_course_page_ok(page, "00")
-    quizzes = page.locator(".coursekit-quiz")
+    quizzes = page.locator(".coursekit-quiz:not(.ck-check)")  # the quiz, not the real-or-false check
 
     # Wrong, then right, by clicking.
     q1 = quizzes.nth(0)
@@ -52,7 +60,8 @@ def test_start_here_quiz_answers_by_mouse_and_keyboard(lab, page):
     feedback.get_by_text("Correct (1 of 1 points)").wait_for(timeout=15_000)
     assert "Why:" in feedback.inner_text()
 
-    # Keyboard only: Tab into the next question's radio group, Space to choose, Tab to Submit, Enter.
+    # Keyboard only: Tab into the next question's radio group, Space to choose, Tab past the
+    # (optional) confidence group to Submit, Enter.
     q1.get_by_role("button", name="Hint", exact=True).focus()
     page.keyboard.press("Tab")
     q2 = quizzes.nth(1)
@@ -60,6 +69,8 @@ def test_start_here_quiz_answers_by_mouse_and_keyboard(lab, page):
                             "document.activeElement.value")
     assert focused == "radio:true", f"Tab did not reach the first option of question 2: {focused}"
     page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name").endswith("-confidence")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Submit"
     page.keyboard.press("Enter")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -129,25 +128,10 @@ def is_solution(cell: dict[str, Any]) -> bool:
 
 
 def progress(items: list[T], label: str, *, enabled: bool = True, min_items: int = 50) -> Iterator[T]:
-    """Iterate with a progress bar on stderr: tqdm when installed, else a plain counter."""
-    total = len(items)
-    if not enabled or total < min_items:
-        yield from items
-        return
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        tqdm = None
-    if tqdm is not None:
-        yield from tqdm(items, desc=label, unit="file", file=sys.stderr)
-        return
-    step = max(1, total // 50)
-    for n, item in enumerate(items, start=1):
-        yield item
-        if n % step == 0 or n == total:
-            sys.stderr.write(f"\r{label}: {n}/{total}")
-            sys.stderr.flush()
-    sys.stderr.write("\n")
+    """Iterate with i/n and elapsed time on stderr (see :mod:`coursekit.progressbar`)."""
+    from coursekit.progressbar import track
+
+    yield from track(items, label, enabled=enabled and len(items) >= min_items, unit="file")
 
 
 def key_module(path: Path) -> str | None:

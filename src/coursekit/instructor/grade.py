@@ -2,24 +2,9 @@
 
 Each file (``coursekit progress export``) is validated, then its **latest** answer to each
 question is re-checked against the instructor's current key. A bad file is reported in
-problems.csv and skipped; it never stops the run. What is detected:
+problems.csv and skipped; it never stops the run. What makes a file unreadable or tampered is
+checked in :mod:`coursekit.instructor.submissions`; grading then flags:
 
-- **malformed**: not JSON, not an object, a missing or mistyped field (top level or event),
-  an unreadable date or kit version. Skipped.
-- **schema**: a ``schema`` other than ``coursekit-submission/1``. Skipped.
-- **version**: made by a kit of another major version (skipped) or another minor version
-  (a warning; graded).
-- **tampered**: the file contradicts itself or the key. Skipped. Detected:
-  an event of another learner; two events with one id; ``latest`` that does not point at
-  the last event of each question; a score below 0 or above ``max_score``; a ``max_score``
-  that differs from the question's points; a score on an assessed answer (the kit never
-  scores those on the student's machine); a stored formative score that differs from
-  re-checking the stored answer against the key it was scored with (same key hash); a stored
-  answer that is not a valid answer to the (unchanged) question; an answer dated after the export.
-- **too-large** / **not-a-file** / **outside-folder** / **unreadable**: a file over
-  :data:`MAX_FILE_BYTES`, a folder, FIFO or device named ``*.json``, a symbolic link leading out
-  of the submissions folder, or anything else that fails while reading or checking one file.
-  Skipped; never read (a FIFO is never opened).
 - **future-date** (flagged): ``exported_at`` later than the grading run by more than
   :data:`EXPORT_SLACK` (a wrong clock, or a date set to win the duplicate contest). Graded.
 - **duplicate**: a learner with several valid files: the latest export (``exported_at``) is
@@ -29,6 +14,8 @@ problems.csv and skipped; it never stops the run. What is detected:
   earlier version of the question (its hash differs) or to a question the key folder does
   not have. That answer is reported, not regraded, and earns nothing; the rest of the file
   is graded.
+- **not-assigned** (flagged): an answer to an alternative or variant of a pool the learner was
+  not given (:mod:`coursekit.instructor.variants`). Not graded.
 
 Scores: every answer is re-checked against the current key (a corrected key regrades
 everyone). Assessed and formative banks both get a column per module; ``total`` counts
@@ -39,13 +26,8 @@ adds them to the total.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
-import math
-import os
-import re
-import stat
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -53,67 +35,28 @@ from pathlib import Path
 from typing import Any
 
 from coursekit import __version__
-from coursekit.errors import DataError, KitError
+from coursekit.errors import DataError
+from coursekit.instructor import items as item_analysis
+from coursekit.instructor import learning
+from coursekit.instructor import lms as lms_mod
+from coursekit.instructor import variants as pooled
 from coursekit.instructor.common import InstructorError, guard_out_dir, progress, resolve_root
+from coursekit.instructor.reports import QuestionStats, chart, csv_cell, fmt, write_csv, write_reports  # noqa: F401
+from coursekit.instructor.submissions import (  # noqa: F401 (grade's API, used by the tests)
+    EXPORT_SLACK,
+    MAX_FILE_BYTES,
+    SUBMISSION_SCHEMA,
+    Problem,
+    Rejected,
+    Submission,
+    collect_entries,
+    collect_files,
+    read_submission,
+)
 from coursekit.quiz.bank import Bank, key_path_for, load_bank
 from coursekit.quiz.model import Question, Result, check
+from coursekit.quiz.pools import base_id, every_question
 from coursekit.quiz.types import get as get_type
-
-SUBMISSION_SCHEMA = "coursekit-submission/1"
-TOP_FIELDS: dict[str, tuple[type, ...]] = {
-    "schema": (str,), "kit_version": (str,), "learner": (str,), "exported_at": (str,),
-    "events": (list,), "latest": (dict,),
-}
-_NUM = (int, float)
-_OPT_STR = (str, type(None))
-EVENT_FIELDS: dict[str, tuple[type, ...] | None] = {
-    "id": (int,), "ts": (str,), "learner": (str,), "module": (str,), "question_id": (str,),
-    "question_hash": (str,), "key_hash": _OPT_STR, "mode": (str,), "answer": None,
-    "score": (*_NUM, type(None)), "max_score": _NUM, "kit_version": (str,),
-}
-CLOCK_SLACK = dt.timedelta(seconds=2)  # an answer may be dated this much after its own export
-EXPORT_SLACK = dt.timedelta(hours=24)  # an export may be dated this much after the grading run
-MAX_FILE_BYTES = 20_000_000  # 20 MB: a long capstone export is well under 1 MB
-MAX_DEPTH = 16  # nesting of an answer (the kit's answers nest at most 2 deep)
-_MAX_INT = 2**53  # ids and scores beyond this are not numbers the kit writes
-_CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")
-_VERSION = re.compile(r"^(\d+)\.(\d+)")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One line of problems.csv."""
-
-    file: str
-    learner: str
-    kind: str
-    action: str
-    reason: str
-
-
-class Rejected(KitError):
-    """A submission file that cannot be graded (``kind`` says why)."""
-
-    def __init__(self, kind: str, reason: str, learner: str = "") -> None:
-        super().__init__(reason)
-        self.kind = kind
-        self.reason = reason
-        self.learner = learner
-
-
-@dataclass
-class Submission:
-    """A validated submission file: its learner and latest answer per question."""
-
-    path: Path
-    learner: str
-    exported_at: dt.datetime
-    kit_version: str
-    latest: dict[tuple[str, str], dict[str, Any]]
-    events: int
-    warnings: list[Problem] = field(default_factory=list)
-    future: bool = False  # exported after the grading run (beyond EXPORT_SLACK)
-    outcome: Outcome | None = None  # set by grade(), which then drops ``latest`` (memory)
 
 
 @dataclass
@@ -127,6 +70,8 @@ class Outcome:
     flags: list[Problem]
     answers: array  # indices into Keys.entries: 4 bytes per answer
     stale: list[tuple[str, str]]
+    misconceptions: list[tuple[tuple[str, str], str]] = field(default_factory=list)  # question, held
+    variants: list[list[str]] = field(default_factory=list)  # variants.csv rows (pools and variants)
 
 
 # --- the key folder --------------------------------------------------------------------------
@@ -147,8 +92,10 @@ class Keys:
         self.questions: dict[tuple[str, str], Question] = {}
         self.q_digest: dict[tuple[str, str], str] = {}
         self.k_digest: dict[tuple[str, str], str | None] = {}
+        self.listed: dict[tuple[str, str], Question] = {}  # the banks' own questions (templates, not variants)
         for mid, bank in banks.items():
-            for q in bank.questions:
+            self.listed.update({(mid, q.id): q for q in bank.questions})
+            for q in every_question(bank):
                 self.questions[(mid, q.id)] = q
                 self.q_digest[(mid, q.id)] = q.digest()
                 key = bank.key(q.id)
@@ -179,17 +126,17 @@ class Keys:
             idx = self._ungraded.get((module, qid))
             if idx is None:
                 idx = self._ungraded[(module, qid)] = len(self.entries)
-                self.entries.append(((module, qid), None, False, None))
+                self.entries.append(((module, base_id(qid)), None, False, None))
             return idx
         memo_key = (module, qid, _freeze(answer))
         idx = self._entry_ids.get(memo_key)
         if idx is None:
             result = self.check(module, qid, answer)
+            row = (module, base_id(qid))  # statistics per bank question: a variant counts for its template
             if result.score is None:
-                entry = ((module, qid), None, False, None)
+                entry = (row, None, False, None)
             else:
-                entry = ((module, qid), result.score, bool(result.correct),
-                         None if result.correct else answer_label(q, answer))
+                entry = (row, result.score, bool(result.correct), None if result.correct else answer_label(q, answer))
             idx = self._entry_ids[memo_key] = len(self.entries)
             self.entries.append(entry)
         return idx
@@ -222,272 +169,7 @@ def load_keys(key_dir: str | Path) -> Keys:
     return Keys(banks)
 
 
-# --- reading one file ------------------------------------------------------------------------
-
-
-def _parse_time(value: str, what: str) -> dt.datetime:
-    try:
-        stamp = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise Rejected("malformed", f"{what} {value!r} is not an ISO 8601 date and time") from None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
-
-
-def _type_ok(value: Any, types: tuple[type, ...]) -> bool:
-    """Exact JSON types (a bool is not a number); no NaN, infinity or number beyond 2**53."""
-    kind = type(value)
-    if kind is float and not math.isfinite(value):
-        return False
-    if kind is int and abs(value) > _MAX_INT:
-        return False
-    return kind in types
-
-
-def _depth(value: Any, limit: int) -> int:
-    """How deep lists and objects nest in ``value`` (iterative; stops counting past ``limit``)."""
-    deepest, stack = 0, [(value, 0)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            item = item.values()
-        elif not isinstance(item, list):
-            continue
-        level += 1
-        deepest = max(deepest, level)
-        if deepest > limit:
-            return deepest
-        stack.extend((child, level) for child in item if isinstance(child, dict | list))
-    return deepest
-
-
-def _where(n: int, event: dict[str, Any]) -> str:
-    return f"event {n} ({event.get('module', '?')}/{event.get('question_id', '?')})"
-
-
-def _check_structure(doc: Any) -> tuple[str, list[dict[str, Any]]]:
-    if not isinstance(doc, dict):
-        raise Rejected("malformed", "the file is JSON but not an object with schema, learner and events")
-    learner = doc.get("learner") if isinstance(doc.get("learner"), str) else ""
-    schema = doc.get("schema")
-    if schema != SUBMISSION_SCHEMA:
-        if schema is None:
-            raise Rejected("malformed", "field 'schema' is missing: not a coursekit submission file", learner)
-        raise Rejected("schema", f"schema {schema!r} is not supported (expected {SUBMISSION_SCHEMA!r}); "
-                       "ask the learner to export again with this course's kit", learner)
-    for name, types in TOP_FIELDS.items():
-        if name not in doc:
-            raise Rejected("malformed", f"field '{name}' is missing", learner)
-        if not _type_ok(doc[name], types):
-            raise Rejected("malformed", f"field '{name}' should be a {types[0].__name__}", learner)
-    if not learner.strip():
-        raise Rejected("malformed", "field 'learner' is empty", learner)
-    events = doc["events"]
-    for n, event in enumerate(events, start=1):
-        if not isinstance(event, dict):
-            raise Rejected("malformed", f"event {n} is not an object", learner)
-        for name, types in EVENT_FIELDS.items():
-            if name not in event:
-                raise Rejected("malformed", f"{_where(n, event)}: field '{name}' is missing", learner)
-            if types is not None and not _type_ok(event[name], types):
-                value = event[name]
-                what = ("is not a finite number the kit writes" if type(value) in (int, float)
-                        else f"has the wrong type ({type(value).__name__})")
-                raise Rejected("malformed", f"{_where(n, event)}: field '{name}' {what}", learner)
-        answer = event["answer"]
-        if isinstance(answer, list | dict) and _depth(answer, MAX_DEPTH) > MAX_DEPTH:
-            raise Rejected("malformed", f"{_where(n, event)}: the answer is nested more than {MAX_DEPTH} "
-                           "levels deep; no question of the kit takes such an answer", learner)
-        if event["mode"] not in ("formative", "assessed"):
-            raise Rejected("malformed", f"{_where(n, event)}: mode {event['mode']!r} is not formative "
-                           "or assessed", learner)
-    return learner, events
-
-
-def _check_version(version: str, kit_version: str, learner: str) -> str | None:
-    """None if compatible; a warning for another minor version; raises for another major one."""
-    theirs, ours = _VERSION.match(version), _VERSION.match(kit_version)
-    if theirs is None:
-        raise Rejected("malformed", f"kit_version {version!r} is not a version number", learner)
-    if ours is None or theirs.group(1) != ours.group(1):
-        raise Rejected("version", f"made with coursekit {version}; this is {kit_version} (another major "
-                       "version): ask the learner to export with the course's version", learner)
-    if theirs.group(2) != ours.group(2):
-        return f"made with coursekit {version}, graded with {kit_version} (another minor version)"
-    return None
-
-
-def _check_events(events: list[dict[str, Any]], doc_latest: dict[str, Any], learner: str,
-                  exported_at: dt.datetime, keys: Keys) -> dict[tuple[str, str], dict[str, Any]]:
-    """The tamper checks; returns the last event per (module, question)."""
-    seen_ids: set[int] = set()
-    latest: dict[tuple[str, str], dict[str, Any]] = {}
-    for n, e in enumerate(sorted(events, key=lambda e: e["id"]), start=1):
-        where = _where(n, e)
-        if e["learner"] != learner:
-            raise Rejected("tampered", f"{where} belongs to learner {e['learner']!r}, not {learner!r}", learner)
-        if e["id"] in seen_ids:
-            raise Rejected("tampered", f"event id {e['id']} appears twice", learner)
-        seen_ids.add(e["id"])
-        if _parse_time(e["ts"], f"{where}: ts") - exported_at > CLOCK_SLACK:  # a difference cannot overflow
-            raise Rejected("tampered", f"{where} is dated {e['ts']}, after the export ({exported_at.isoformat()})",
-                           learner)
-        score, top = e["score"], e["max_score"]
-        if score is not None and (score < 0 or score > top + 1e-9):
-            raise Rejected("tampered", f"{where}: score {score:g} is outside 0..{top:g}", learner)
-        if score is not None and e["mode"] == "assessed":
-            raise Rejected("tampered", f"{where}: an assessed answer carries a score ({score:g}); the kit "
-                           "never scores assessed answers on the learner's machine", learner)
-        qkey = (e["module"], e["question_id"])
-        if qkey in keys.questions and e["question_hash"] == keys.q_digest[qkey]:
-            q = keys.questions[qkey]
-            if not math.isclose(top, q.points):
-                raise Rejected("tampered", f"{where}: max_score {top:g} differs from the question's "
-                               f"{q.points:g} points", learner)
-            result = keys.check(*qkey, e["answer"])
-            if result.error:
-                raise Rejected("tampered", f"{where}: the stored answer is not a valid answer to this "
-                               f"question ({result.error})", learner)
-            if (e["mode"] == "formative" and score is not None and e["key_hash"] is not None
-                    and e["key_hash"] == keys.k_digest[qkey] and result.score is not None
-                    and not math.isclose(score, result.score, abs_tol=1e-6)):
-                raise Rejected("tampered", f"{where}: stored score {score:g} but the stored answer scores "
-                               f"{result.score:g} against the same key", learner)
-        latest[qkey] = e
-    expected = {f"{m}/{q}": e["id"] for (m, q), e in latest.items()}
-    if {str(k): v for k, v in doc_latest.items()} != expected:
-        raise Rejected("tampered", "'latest' does not point at the last event of each question", learner)
-    return latest
-
-
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, refusing anything but a regular file of at most MAX_FILE_BYTES."""
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise Rejected("unreadable", f"cannot be read ({exc.strerror or exc})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise Rejected("not-a-file", f"is {_kind_of(info.st_mode)}, not a submission file; remove it or "
-                       "rename it so that it does not end in .json")
-    if info.st_size > MAX_FILE_BYTES:
-        raise Rejected("too-large", f"is {info.st_size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; "
-                       "an export is far smaller: ask the learner to export again")
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat()
-    except OSError as exc:
-        raise Rejected("unreadable", f"cannot be read ({exc.strerror or exc})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise Rejected("too-large", f"is over the limit of {MAX_FILE_BYTES:,} bytes")
-    return data
-
-
-def _kind_of(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
-def read_submission(path: Path, keys: Keys, kit_version: str = __version__) -> Submission:
-    """Validate one submission file; raises :class:`Rejected` with the reason."""
-    data = _read_bytes(path)
-    try:
-        doc = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise Rejected("malformed", "not UTF-8 text (is it the exported .json file?)") from None
-    except json.JSONDecodeError as exc:
-        raise Rejected("malformed", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    except RecursionError:
-        raise Rejected("malformed", "JSON nested too deeply to read; not an export of the kit") from None
-    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise Rejected("malformed", f"not a valid submission ({str(exc)[:120]}); numbers of that many digits "
-                       "are not written by the kit") from None
-    del data
-    learner, events = _check_structure(doc)
-    warning = _check_version(doc["kit_version"], kit_version, learner)
-    exported_at = _parse_time(doc["exported_at"], "exported_at")
-    latest = _check_events(events, doc["latest"], learner, exported_at, keys)
-    sub = Submission(path, learner, exported_at, doc["kit_version"], latest, len(events))
-    if warning:
-        sub.warnings.append(Problem(str(path), learner, "version", "graded", warning))
-    return sub
-
-
 # --- grading ---------------------------------------------------------------------------------
-
-
-def collect_files(inputs: list[str | Path]) -> list[Path]:
-    """Files as given, and every ``*.json`` under folders (recursively), sorted, without repeats."""
-    return [p for p, problem in _collect(inputs) if problem is None]
-
-
-def _collect(inputs: list[str | Path]) -> list[tuple[Path, Problem | None]]:
-    """Every entry to grade, each with the problem that keeps it from being read (or None).
-
-    Under a folder: each ``*.json`` entry. Folders, FIFOs and devices with that name are
-    reported (never opened); a symbolic link is followed only when it leads to a file inside the
-    folder. Links are not followed into other folders.
-    """
-    found: list[tuple[Path, Problem | None]] = []
-    for item in inputs:
-        p = Path(item)
-        if p.is_dir():
-            top = p.resolve()
-            for dirpath, dirnames, filenames in os.walk(p):  # does not follow links into folders
-                dirnames.sort()
-                for name in sorted([*dirnames, *filenames]):
-                    entry = Path(dirpath) / name
-                    if name.endswith(".json"):
-                        found.append(_entry(entry, top))
-                    elif name in dirnames and entry.is_symlink() and not entry.resolve().is_relative_to(top):
-                        found.append((entry, Problem(str(entry), "", "outside-folder", "skipped",
-                                                     f"a symbolic link to the folder {entry.resolve()}, outside "
-                                                     f"the submissions folder {top}: not followed; copy the "
-                                                     "files in if they are submissions")))
-        elif p.exists() or p.is_symlink():
-            found.append((p, None))
-        else:
-            raise InstructorError(f"{p} does not exist. Fix: give submission files or folders that hold them.")
-    unique: dict[Path, Problem | None] = {}
-    for path, problem in found:
-        unique.setdefault(path, problem)
-    return sorted(unique.items(), key=lambda x: str(x[0]))
-
-
-def _entry(path: Path, top: Path) -> tuple[Path, Problem | None]:
-    if path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(top):
-            return path, Problem(str(path), "", "outside-folder", "skipped",
-                                 f"a symbolic link to {target}, outside the submissions folder {top}; "
-                                 "copy the file into the folder if it is a submission")
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        return path, Problem(str(path), "", "unreadable", "skipped", f"cannot be read ({exc.strerror or exc})")
-    if not stat.S_ISREG(mode):
-        return path, Problem(str(path), "", "not-a-file", "skipped",
-                             f"is {_kind_of(mode)}, not a submission file; remove it or rename it so that "
-                             "it does not end in .json")
-    return path, None
-
-
-@dataclass
-class QuestionStats:
-    module: str
-    question: Question
-    mode: str
-    answered: int = 0
-    correct: int = 0
-    score_sum: float = 0.0
-    stale: int = 0
-    wrong: Counter = field(default_factory=Counter)
-
 
 @dataclass
 class GradeReport:
@@ -509,6 +191,9 @@ class GradeReport:
         if kinds:
             lines.append("problems: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
                          + f" (see {self.outputs['problems'].name})")
+        left = sorted(p.learner for p in self.problems if p.kind in ("unmatched-learner", "no-submission"))
+        if left:
+            lines.append(f"left out of the LMS file (see {self.outputs['problems'].name}): " + ", ".join(left))
         lines += [f"wrote {p}" for p in self.outputs.values()]
         return "\n".join(lines)
 
@@ -519,10 +204,6 @@ def answer_label(q: Question, answer: Any) -> str:
         return get_type(q.type).answer_label(q, answer)
     except (TypeError, ValueError, AttributeError):  # a malformed answer still gets a label
         return json.dumps(answer, ensure_ascii=False, sort_keys=True, default=str)
-
-
-def _fmt(x: float | None) -> str:
-    return "" if x is None else f"{round(x, 3):g}"
 
 
 def _describe(s: Submission) -> str:
@@ -561,17 +242,29 @@ def assess(sub: Submission, keys: Keys) -> Outcome:
                                          f"{mid}/{qid}: no such question in the key folder"))
             continue
         if e["question_hash"] != keys.q_digest[(mid, qid)]:
-            outcome.stale.append((mid, qid))
+            outcome.stale.append((mid, base_id(qid)))
             outcome.flags.append(Problem(str(sub.path), sub.learner, "stale-question", "answer not graded",
                                          f"{mid}/{qid}: answered an earlier version of the question (hash "
                                          f"{e['question_hash'][:10]}…, now {keys.q_digest[(mid, qid)][:10]}…); "
                                          "ask for a new answer or grade it by hand"))
             continue
+        if pooled.is_pooled(keys.banks[mid], qid):
+            given, refused = pooled.check_assigned(keys.banks[mid], sub.learner, qid)
+            score = None if refused else keys.entries[keys.entry(mid, qid, e["answer"])][1]
+            outcome.variants.append([sub.learner, mid, base_id(qid), qid, given, fmt(score),
+                                     "no" if refused else "yes"])
+            if refused:
+                outcome.flags.append(Problem(str(sub.path), sub.learner, "not-assigned", "answer not graded",
+                                             refused))
+                continue
         idx = keys.entry(mid, qid, e["answer"])
         outcome.answers.append(idx)
-        score = keys.entries[idx][1]
+        row, score, correct, _wrong = keys.entries[idx]  # row: the bank's question (a template for a variant)
         if score is not None:
             points[mid] = (points[mid] or 0.0) + score
+            if not correct:
+                outcome.misconceptions += [(row, m) for m in item_analysis.held(
+                    keys.questions[(mid, qid)], keys.banks[mid].key(qid), e["answer"])]
     return outcome
 
 
@@ -591,75 +284,15 @@ def _add_stats(outcome: Outcome, keys: Keys, stats: dict[tuple[str, str], Questi
             st.wrong[wrong] += 1
 
 
-def csv_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet shows as text: one starting with = + - @ tab or CR gets a leading ' (OWASP)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_CSV_DANGER) else text
-
-
-def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow([csv_cell(c) for c in header])
-        writer.writerows([csv_cell(c) for c in row] for row in rows)
-
-
-def _question_rows(stats: list[QuestionStats]) -> list[list[str]]:
-    rows = []
-    for st in stats:
-        q = st.question
-        share = st.correct / st.answered if st.answered and q.graded else None
-        mean = st.score_sum / st.answered if st.answered and q.graded else None
-        wrong, n_wrong = (st.wrong.most_common(1)[0] if st.wrong else ("", 0))
-        rows.append([st.module, q.id, st.mode, q.type, _fmt(q.points) if q.graded else "0", str(st.answered),
-                     str(st.correct) if q.graded else "", _fmt(share), _fmt(mean), wrong,
-                     str(n_wrong) if wrong else "", str(st.stale)])
-    return rows
-
-
-def chart(stats: list[QuestionStats], path: Path) -> str:
-    """A bar chart of the share of learners fully right per graded question; returns its alt text."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
-
-    graded = [s for s in stats if s.question.graded]
-    height = max(2.5, 0.32 * len(graded) + 1.6)
-    fig = Figure(figsize=(8, height))
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    labels = [f"{s.module} · {s.question.id}" for s in graded]
-    shares = [(s.correct / s.answered * 100) if s.answered else 0.0 for s in graded]
-    ys = list(range(len(graded)))[::-1]
-    for y, s, share in zip(ys, graded, shares, strict=True):
-        assessed = s.mode == "assessed"
-        ax.barh(y, share, color="#0072B2" if assessed else "#E69F00", hatch="" if assessed else "//",
-                edgecolor="black", linewidth=0.5)
-        ax.text(min(share, 100) + 1, y, f"{share:.0f}% (n={s.answered})", va="center", fontsize=8)
-    ax.set_yticks(ys, labels, fontsize=8)
-    ax.set_xlim(0, 118)
-    ax.set_ylim(-0.7, len(graded) - 0.3)
-    ax.set_xticks([0, 25, 50, 75, 100])
-    ax.set_xlabel("Learners whose latest answer is fully right (%)")
-    ax.set_title("Results per question", pad=24)
-    ax.legend(handles=[Patch(facecolor="#0072B2", edgecolor="black", label="assessed"),
-                       Patch(facecolor="#E69F00", edgecolor="black", hatch="//", label="formative")],
-              loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
-    fig.text(0.01, 0.01, "Source: submission files graded with coursekit grade", fontsize=7)
-    left = min(0.6, (0.07 * max((len(label) for label in labels), default=4) + 0.3) / 8)
-    fig.subplots_adjust(left=left, right=0.97, top=1 - 0.75 / height, bottom=0.75 / height)
-    fig.savefig(path, format="png", dpi=110, metadata={"Software": None})
-    worst = sorted(zip(shares, labels, strict=True))[:3]
-    return ("Bar chart of the share of learners fully right per question; lowest: "
-            + "; ".join(f"{label} {share:.0f}%" for share, label in worst) + ".")
-
-
 def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, count_formative: bool = False,
           show_progress: bool = True, kit_version: str = __version__, root: str | Path | None = None,
-          now: dt.datetime | None = None) -> GradeReport:
+          now: dt.datetime | None = None, lms: str | None = None, roster: str | Path | None = None,
+          assignment_ids: dict[str, str] | None = None) -> GradeReport:
     """Grade submission files (or folders of them) against ``key_dir``; write the reports into ``out``.
 
     ``now`` is the grading time that export dates are compared with (default: the clock).
+    ``lms`` (``canvas`` or ``moodle``) adds the gradebook in that system's import layout, learners
+    mapped through ``roster`` (see :mod:`coursekit.instructor.lms`).
     """
     import time
 
@@ -670,7 +303,10 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
         root_path = None
     out_path = guard_out_dir(out, root_path) if root_path else Path(out).resolve()
     keys = load_keys(key_dir)
-    entries = _collect(inputs)
+    if roster is not None and lms is None:
+        raise InstructorError("--roster maps learners to LMS ids. Fix: add --format canvas or --format moodle.")
+    people = lms_mod.read_roster(roster) if roster is not None else None
+    entries = collect_entries(inputs)
     files = [p for p, _ in entries]
     if not files:
         raise InstructorError("no submission files found. Fix: give .json files or folders that hold them.")
@@ -711,9 +347,9 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
     columns = ["learner", "file", "exported_at", "kit_version", *modules, "total", "formative", "flagged"]
     possible = {m: keys.banks[m].max_points for m in modules}
     rows = [{"learner": "Points possible", "file": "", "exported_at": "", "kit_version": "",
-             **{m: _fmt(possible[m]) for m in modules},
-             "total": _fmt(sum(possible[m] for m in counted)),
-             "formative": _fmt(sum(possible[m] for m in formative)), "flagged": ""}]
+             **{m: fmt(possible[m]) for m in modules},
+             "total": fmt(sum(possible[m] for m in counted)),
+             "formative": fmt(sum(possible[m] for m in formative)), "flagged": ""}]
     for sub in kept:
         outcome = sub.outcome
         assert outcome is not None
@@ -721,21 +357,23 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
         _add_stats(outcome, keys, stats)
         points = outcome.points
         rows.append({"learner": sub.learner, "file": str(sub.path), "exported_at": sub.exported_at.isoformat(),
-                     "kit_version": sub.kit_version, **{m: _fmt(points[m]) for m in modules},
-                     "total": _fmt(sum(points[m] or 0.0 for m in counted)),
-                     "formative": _fmt(sum(points[m] or 0.0 for m in formative)),
+                     "kit_version": sub.kit_version, **{m: fmt(points[m]) for m in modules},
+                     "total": fmt(sum(points[m] or 0.0 for m in counted)),
+                     "formative": fmt(sum(points[m] or 0.0 for m in formative)),
                      "flagged": str(len(outcome.flags) + int(sub.future))})
-    out_path.mkdir(parents=True, exist_ok=True)
-    outputs = {name: out_path / f"{name}.csv" for name in ("gradebook", "questions", "problems")}
-    _write_csv(outputs["gradebook"], columns, [[r[c] for c in columns] for r in rows])
-    stat_list = list(stats.values())
-    _write_csv(outputs["questions"], ["module", "question_id", "mode", "type", "points", "answered", "correct",
-                                      "share_correct", "mean_score", "most_common_wrong", "most_common_wrong_count",
-                                      "stale_answers"], _question_rows(stat_list))
+    if lms is not None:
+        lms_path, left_out = lms_mod.write_lms(lms, out_path, rows, modules, {m: keys.banks[m].title for m in modules},
+                                               roster=people, assignment_ids=assignment_ids, write=write_csv)
+        problems += [Problem("", u.learner, u.kind, f"not in {lms_path.name}", u.reason) for u in left_out]
     problems.sort(key=lambda p: (p.file, p.kind, p.reason))
-    _write_csv(outputs["problems"], ["file", "learner", "kind", "action", "reason"],
-               [[p.file, p.learner, p.kind, p.action, p.reason] for p in problems])
-    outputs["chart"] = out_path / "questions.png"
-    chart(stat_list, outputs["chart"])
+    stat_list = list(stats.values())
+    analysis = item_analysis.analyse([(sub.learner, sub.outcome) for sub in kept], keys)
+    outputs = write_reports(out_path, columns, rows, stat_list, problems, analysis, keys, root_path)
+    outputs.update(learning.write_reports(kept, out_path))  # the pre/post check and calibration
+    if lms is not None:
+        outputs[lms] = lms_path
+    if any(b.pools or b.variants for b in keys.banks.values()):
+        outputs["variants"] = out_path / "variants.csv"
+        write_csv(outputs["variants"], pooled.COLUMNS, [r for s in kept for r in s.outcome.variants])
     return GradeReport(len(files), kept, problems, rows, columns, stat_list, outputs,
                        time.perf_counter() - started)

@@ -16,6 +16,9 @@ course folder the command runs in, taken to be what the repository holds: when t
 holds the answer key of an assessed bank (anywhere, under any name), the command refuses,
 since every student could read the key. Point ``--repo`` at a repository made from a student
 release, or pass ``private_repo=True`` (``--private-repo``) for a repository students cannot read.
+
+``--repo`` may also be ``file:///absolute/path`` to a repository on the hub machine's own disk
+(a shared course folder; the hub test uses one): the hub link works, Binder cannot reach it.
 """
 
 from __future__ import annotations
@@ -46,9 +49,20 @@ def _check_url(url: str, what: str) -> str:
     return url.strip().rstrip("/")
 
 
+def _check_repo(repo: str) -> str:
+    """An http(s) address, or a ``file:///absolute/path`` on the hub machine."""
+    parts = urlsplit(repo.strip())
+    if parts.scheme == "file":
+        if parts.netloc or not parts.path.startswith("/") or parts.path.strip("/") == "":
+            raise InstructorError(f"--repo {repo!r}: a local repository must be file:///ABSOLUTE/PATH "
+                                  "(three slashes).")
+        return repo.strip().rstrip("/")
+    return _check_url(repo, "--repo")
+
+
 def repo_folder(repo: str) -> str:
     """The folder nbgitpuller clones ``repo`` into (the last segment of the address)."""
-    return _check_url(repo, "--repo").split("/")[-1]
+    return _check_repo(repo).split("/")[-1]
 
 
 def nbgitpuller_url(hub: str, repo: str, notebook: str, branch: str | None = None) -> str:
@@ -56,7 +70,7 @@ def nbgitpuller_url(hub: str, repo: str, notebook: str, branch: str | None = Non
     hub = _check_url(hub, "--hub")
     if hub.endswith("/hub"):
         hub = hub[: -len("/hub")]
-    repo = _check_url(repo, "--repo")
+    repo = _check_repo(repo)
     urlpath = f"lab/tree/{repo_folder(repo)}/notebooks/{notebook}"
     url = f"{hub}/hub/user-redirect/git-pull?repo={_enc(repo)}&urlpath={_enc(urlpath)}"
     if branch:
@@ -108,7 +122,8 @@ def links_table(hub: str, repo: str, branch: str | None = None, modules: list[st
     lines = ["| # | Module | JupyterHub | Binder |", "|---|---|---|---|"]
     for m in select_modules(course, modules):
         hub_link = nbgitpuller_url(hub, repo, m.notebook, branch)
-        binder_link = binder_url(repo, m.notebook, branch)
+        local = urlsplit(repo.strip()).scheme == "file"
+        binder = "(local repository)" if local else f"[open on Binder]({binder_url(repo, m.notebook, branch)})"
         title = m.title.replace("|", "\\|")
-        lines.append(f"| {m.id} | {title} | [open on the hub]({hub_link}) | [open on Binder]({binder_link}) |")
+        lines.append(f"| {m.id} | {title} | [open on the hub]({hub_link}) | {binder} |")
     return "\n".join(lines)

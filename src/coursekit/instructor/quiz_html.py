@@ -14,6 +14,7 @@ from coursekit.quiz.bank import Bank
 from coursekit.quiz.markup import inline as _inline
 from coursekit.quiz.markup import md as _md
 from coursekit.quiz.model import Key, Question
+from coursekit.quiz.pools import base_id, describe
 
 CSS = """
 .ck-quiz{border:1px solid #888;border-radius:6px;padding:0.6em 1em;margin:0.5em 0}
@@ -45,13 +46,14 @@ def _sources(q: Question, known: dict) -> str:
     return "<p><strong>Sources:</strong> " + "; ".join(parts) + "</p>"
 
 
-def question_html(q: Question, key: Key | None, mode: str, known_sources: dict) -> str:
-    """One question; the answer only for a formative question with a key."""
+def question_html(q: Question, key: Key | None, mode: str, known_sources: dict, note: str = "") -> str:
+    """One question; the answer only for a formative question with a key. ``note``: its variants or pool."""
     if q.judgement:
         points = "Your judgement (recorded, not scored)"
     else:
         points = (f"{q.points:g} point" + ("" if q.points == 1 else "s")) if q.graded else "Reflection"
-    body = f"<div class='ck-prompt'>{_md(q.prompt)}</div>{qtypes.get(q.type).choices_html(q)}"
+    note_html = f"<p class='ck-variants'><em>{html.escape(note)}</em></p>" if note else ""
+    body = f"{note_html}<div class='ck-prompt'>{_md(q.prompt)}</div>{qtypes.get(q.type).choices_html(q)}"
     if mode == "assessed":
         if q.graded:
             body += ("<p class='ck-assessed'>Assessed question: answer it in Jupyter; your answer is "
@@ -76,10 +78,14 @@ def bank_html(bank: Bank, questions: list[Question] | None = None, known_sources
     """A bank (or some of its questions) as one HTML section. Assessed banks never show keys."""
     questions = list(bank.questions) if questions is None else questions
     keys = bank.keys if bank.mode == "formative" else None
+    notes = {q.id: describe(bank, q) for q in questions}
+    # a template shows its first variant (and says how many there are); pools show every alternative
+    questions = [bank.variants[q.id][0] if q.id in bank.variants else q for q in questions]
     note = ("Assessed quiz: answers are recorded in Jupyter and graded by your instructor."
             if bank.mode == "assessed" else
             "Practice quiz: answer in Jupyter for instant feedback, or think first, then open each answer.")
-    items = "".join(question_html(q, (keys or {}).get(q.id), bank.mode, known_sources or {}) for q in questions)
+    items = "".join(question_html(q, (keys or {}).get(q.id), bank.mode, known_sources or {},
+                                  notes.get(base_id(q.id), "")) for q in questions)
     title = html.escape(bank.title)
     return (f"<style>{CSS}</style><section class='ck-quiz' aria-label='Quiz: {title}'>"
             f"<h3>Check your understanding: {title}</h3><p>{note}</p><ol class='ck-questions'>{items}</ol></section>")

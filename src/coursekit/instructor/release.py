@@ -48,6 +48,7 @@ from coursekit.instructor.common import (
     resolve_root,
     select_modules,
 )
+from coursekit.progressbar import track
 
 MARKER = ".coursekit-release"
 PLACEHOLDER_TAG = "your-turn"
@@ -367,7 +368,7 @@ def release(out: str | Path, modules: list[str] | None = None, root: str | Path 
     report = ReleaseReport(out=out_path, modules=[m.id for m in chosen])
     reset_dir(out_path)
     released = {m.notebook for m in chosen}
-    for src in _iter_files(nb_dir) if nb_dir.is_dir() else []:
+    for src in track(_iter_files(nb_dir) if nb_dir.is_dir() else [], "writing notebooks/", unit="file"):
         rel = src.relative_to(nb_dir)
         if src.suffix == ".ipynb":
             if rel.as_posix() not in released:

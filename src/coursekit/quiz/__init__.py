@@ -5,7 +5,9 @@ The pieces, each usable on its own:
 - :mod:`coursekit.quiz.model`: question types and checking (pure Python);
 - :mod:`coursekit.quiz.bank`: YAML banks and their separate answer keys;
 - :mod:`coursekit.quiz.store`: the SQLite progress store;
-- :mod:`coursekit.quiz.widgets`: the accessible widgets (imported only when shown).
+- :mod:`coursekit.quiz.widgets`: the accessible widgets (imported only when shown);
+- :mod:`coursekit.quiz.discern`, :mod:`coursekit.quiz.confidence`, :mod:`coursekit.quiz.spaced`:
+  measuring learning (the real-or-false check, confidence, spaced review).
 """
 
 from __future__ import annotations
@@ -13,7 +15,32 @@ from __future__ import annotations
 import html
 from typing import Any
 
-__all__ = ["show", "QuizView", "export_progress"]
+__all__ = ["show", "QuizView", "export_progress", "review", "discernment", "calibration"]
+
+
+def review(module: str, *, store=None, now=None):
+    """Questions from earlier modules that are due for review (the first cell of modules 01-08).
+
+    Missed questions, and those answered right but unsure, come back 1 day, 3 days and a week
+    later; module 05's techniques come back after one and four weeks. Nothing here is graded.
+    """
+    from coursekit.quiz.spaced import show as _show
+
+    return _show(module, store, now)
+
+
+def discernment(phase: str, *, store=None):
+    """The real-or-false check: ``"pre"`` (module 00), ``"post"`` (module 08), ``"delayed"`` (4 weeks on)."""
+    from coursekit.quiz.discern import show as _show
+
+    return _show(phase, store)
+
+
+def calibration(module: str | None = None, *, store=None):
+    """How well your confidence matched your answers, in one module or (no module) across the course."""
+    from coursekit.quiz.confidence import show as _show
+
+    return _show(module, store)
 
 
 def export_progress(out: str = "my-progress.json", *, include_reflections: bool = False,
@@ -100,14 +127,18 @@ def show(target: str, *, exclude: tuple[str, ...] | list[str] = (), store=None) 
     is the last value of a cell.
     """
     from coursekit.quiz.bank import bank_path, load_bank
-    from coursekit.quiz.store import ProgressStore
+    from coursekit.quiz.pools import for_learner
+    from coursekit.quiz.store import ProgressStore, current_learner
     from coursekit.quiz.types import get as get_type
 
     module, _, qid = target.partition("/")
     bank = load_bank(bank_path(module))
-    questions = [bank.question(qid)] if qid else [
-        q for q in bank.questions if q.id not in exclude and get_type(q.type).shown_in_quiz]
+    if qid:
+        bank.question(qid)  # a KeyError names an unknown id
     unknown = set(exclude) - {q.id for q in bank.questions}
     if unknown:
         raise KeyError(f"no question(s) {sorted(unknown)} in {bank.path.name}")
-    return QuizView(bank, questions, store or ProgressStore())
+    store = store or ProgressStore()
+    ids = [qid] if qid else [q.id for q in bank.questions if q.id not in exclude and get_type(q.type).shown_in_quiz]
+    # the learner's own alternatives and variants (the same on every run; grade recomputes them)
+    return QuizView(bank, for_learner(bank, current_learner(), ids), store)

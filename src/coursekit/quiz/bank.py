@@ -9,14 +9,16 @@ that names the file, the question id, the field and what is expected.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from coursekit.errors import DataError
+from coursekit.models import validate_mapping
 from coursekit.paths import data_file
+from coursekit.quiz import pools as qpools
 from coursekit.quiz import types as qtypes
 from coursekit.quiz.model import Key, Option, Question
 from coursekit.validate import read_yaml
@@ -35,6 +37,23 @@ class _Strict(BaseModel):
 class OptionModel(_Strict):
     id: ID
     text: str = Field(min_length=1)
+    misconception: ID | None = None  # a distractor's misconception: an entry of docs/instructor-guide.md
+
+
+class VariantModel(_Strict):
+    """``variants:`` of a template question (see coursekit.quiz.pools)."""
+
+    from_: Literal["claims", "places"] = Field(alias="from")
+    claims: list[str] | None = None  # from: claims -- only these claim ids
+    exclude: list[str] | None = None  # from: claims -- leave these out
+    places: list[str] | None = None  # from: places -- every pair of these names
+    pairs: list[list[str]] | None = None  # from: places -- these pairs
+
+
+class PoolModel(_Strict):
+    id: ID
+    choose: int = Field(ge=1, le=100)
+    questions: list[ID] = Field(min_length=2)
 
 
 class QuestionModel(_Strict):
@@ -50,6 +69,7 @@ class QuestionModel(_Strict):
     min_words: int = Field(default=0, ge=0, le=500)
     sources: list[str] = []
     hand_in: bool = False
+    variants: VariantModel | None = None
     judgement: bool = False
 
 
@@ -59,6 +79,7 @@ class BankModel(_Strict):
     title: str = Field(min_length=1)
     mode: Literal["formative", "assessed"] = "formative"
     questions: list[QuestionModel] = Field(min_length=1)
+    pools: list[PoolModel] = []
 
 
 class KeyModel(_Strict):
@@ -66,6 +87,7 @@ class KeyModel(_Strict):
     feedback: dict[str, str] = {}
     explanation: str = ""
     tolerance: dict[Literal["abs", "rel"], Finite] | None = None
+    misconceptions: dict[str, ID] = {}  # option id -> misconception (where the bank may not show it)
     view: Any = None
 
     @field_validator("correct", "view")
@@ -113,9 +135,16 @@ class Bank:
     questions: tuple[Question, ...]
     keys: dict[str, Key] | None  # None when the key file is absent (a student release)
     path: Path
+    pools: tuple[qpools.Pool, ...] = ()  # alternatives: each learner answers some of a pool
+    #: template question id -> its variants (ids ``<template>~<variant>``), see coursekit.quiz.pools
+    variants: dict[str, tuple[Question, ...]] = field(default_factory=dict)
 
     def question(self, qid: str) -> Question:
+        """A question of the bank, or one variant of a template (``classify-claim~c05``)."""
         for q in self.questions:
+            if q.id == qid:
+                return q
+        for q in self.variants.get(qpools.base_id(qid), ()):
             if q.id == qid:
                 return q
         raise KeyError(f"no question {qid!r} in {self.path.name}")
@@ -125,7 +154,11 @@ class Bank:
 
     @property
     def max_points(self) -> float:
-        return sum(q.points for q in self.questions if q.graded)
+        """The points one learner can earn: a pool counts ``choose`` of its questions, a template once."""
+        pooled = {qid for p in self.pools for qid in p.questions}
+        plain = sum(q.points for q in self.questions if q.graded and q.id not in pooled)
+        by_id = {q.id: q for q in self.questions}
+        return plain + sum(p.choose * by_id[p.questions[0]].points for p in self.pools)
 
 
 def _raise_validation(path: Path, exc: ValidationError, raw: Any, list_key: str) -> None:
@@ -167,13 +200,9 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
     if not path.is_file():
         raise DataError(path, "the quiz bank does not exist.", fix="check the module id (coursekit list).")
     raw = read_yaml(path)
-    if not isinstance(raw, dict):
-        raise DataError(path, "a bank must be a mapping with schema, module, title and questions.",
-                        fix="see data/quizzes/README.md.")
-    try:
-        bank = BankModel.model_validate(raw)
-    except ValidationError as exc:
-        _raise_validation(path, exc, raw, "questions")
+    bank = validate_mapping(path, raw, BankModel, expected="a mapping with schema, module, title and questions",
+                            doc="data/quizzes/README.md",
+                            on_error=lambda exc: _raise_validation(path, exc, raw, "questions"))
     known_sources = load_sources() if known_sources is None else known_sources
     questions = []
     seen: set[str] = set()
@@ -187,6 +216,11 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
             raise DataError(path, f"unknown question type {qm.type!r}.", row=where, field="type",
                             fix=f"use one of {', '.join(qtypes.names())} (see data/quizzes/README.md).")
         _check_shape(path, where, qm)
+        if bank.mode == "assessed" and any(o.misconception for o in qm.options):
+            raise DataError(path, "an assessed bank names a misconception on an option: students would see "
+                            "which options are wrong.", row=where, field="options.misconception",
+                            fix=f"move it to keys/{path.name} under the question's 'misconceptions:' "
+                                "(option id: misconception id).")
         if qm.judgement:
             _check_judgement(path, where, qm)
         for sid in qm.sources:
@@ -195,17 +229,24 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
                                 fix="add the source to data/sources.yml or correct the id.")
         questions.append(Question(
             id=qm.id, type=qm.type, prompt=qm.prompt.strip(), hint=qm.hint,
-            options=tuple(Option(o.id, o.text) for o in qm.options),
+            options=tuple(Option(o.id, o.text, o.misconception) for o in qm.options),
             items=tuple(Option(o.id, o.text) for o in qm.items),
             categories=tuple(Option(o.id, o.text) for o in qm.categories),
             unit=qm.unit, min_words=qm.min_words, sources=tuple(qm.sources),
             hand_in=qm.hand_in or qtypes.get(qm.type).graded,
             judgement=qm.judgement, points=0.0 if qm.judgement else qm.points))
+    pools = qpools.check_pools(path, bank.pools, questions)
+    generated: dict[str, list[tuple[Question, qpools.Variant]]] = {}
+    for qm, q in zip(bank.questions, questions, strict=True):
+        if qm.variants is not None:
+            generated[q.id] = [(qpools.variant_question(q, v, path), v)
+                               for v in qpools.generate(qm.variants, q, path)]
     kpath = key_path_for(path)
     key_map = None
     if keys is True or (keys is None and kpath.is_file()):
-        key_map = load_keys(kpath, questions, bank.module)
-    return Bank(bank.module, bank.title, bank.mode, tuple(questions), key_map, path)
+        key_map = load_keys(kpath, questions, bank.module, generated)
+    variants = {qid: tuple(vq for vq, _ in pairs) for qid, pairs in generated.items()}
+    return Bank(bank.module, bank.title, bank.mode, tuple(questions), key_map, path, pools, variants)
 
 
 _WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
@@ -234,19 +275,21 @@ def _check_shape(path: Path, where: str, q: QuestionModel) -> None:
                             fix="give each entry its own id.")
 
 
-def load_keys(path: Path, questions: list[Question], module: str) -> dict[str, Key]:
-    """Load a key file and check it against its questions."""
+def load_keys(path: Path, questions: list[Question], module: str,
+              variants: dict[str, list[tuple[Question, qpools.Variant]]] | None = None) -> dict[str, Key]:
+    """Load a key file and check it against its questions.
+
+    A template question's key makes one key per variant (its answer from the data), stored
+    under the variant's id; ``correct:`` is not given for a template.
+    """
+    variants = variants or {}
     if not path.is_file():
         raise DataError(path, "the key file is missing.",
                         fix="restore it from the instructor's copy of data/quizzes/keys/.")
     raw = read_yaml(path)
-    if not isinstance(raw, dict):
-        raise DataError(path, "a key file must be a mapping with schema, module and keys.",
-                        fix="see data/quizzes/README.md.")
-    try:
-        model = KeyFileModel.model_validate(raw)
-    except ValidationError as exc:
-        _raise_validation(path, exc, raw, "keys")
+    model = validate_mapping(path, raw, KeyFileModel, expected="a mapping with schema, module and keys",
+                             doc="data/quizzes/README.md",
+                             on_error=lambda exc: _raise_validation(path, exc, raw, "keys"))
     if model.module != module:
         raise DataError(path, f"module {model.module!r} does not match the bank's {module!r}.",
                         field="module", fix="use the bank's module id.")
@@ -262,6 +305,19 @@ def load_keys(path: Path, questions: list[Question], module: str) -> dict[str, K
             if q.graded:
                 raise DataError(path, "a graded question has no key.", row=f"question {q.id}",
                                 fix=f"add a key for {q.id} under 'keys:'.")
+            continue
+        if q.id in variants:
+            if km.correct is not None:
+                raise DataError(path, "the answer of a question with variants comes from the data.",
+                                row=f"question {q.id}", field="correct", fix="remove 'correct:'.")
+            template = Key(feedback=dict(km.feedback), explanation=km.explanation.strip(),
+                           tolerance_abs=(km.tolerance or {}).get("abs"),
+                           tolerance_rel=(km.tolerance or {}).get("rel"), misconceptions=dict(km.misconceptions))
+            for vq, v in variants[q.id]:
+                vkey = qpools.variant_key(q, v, template, path)
+                out[vq.id] = _key(path, vq, KeyModel(correct=vkey.correct, feedback=vkey.feedback,
+                                                     explanation=vkey.explanation, tolerance=km.tolerance,
+                                                     misconceptions=km.misconceptions))
             continue
         out[q.id] = _key(path, q, km)
     return out
@@ -292,8 +348,29 @@ def _key(path: Path, q: Question, km: KeyModel) -> Key:
         raise DataError(path, "every graded question needs an explanation.", row=where, field="explanation",
                         fix="say why the answer is right, shown after answering.")
     tol = km.tolerance or {}
-    return Key(correct=km.correct, feedback=dict(km.feedback), explanation=km.explanation.strip(),
-               tolerance_abs=tol.get("abs"), tolerance_rel=tol.get("rel"), view=km.view)
+    key = Key(correct=km.correct, feedback=dict(km.feedback), explanation=km.explanation.strip(),
+              tolerance_abs=tol.get("abs"), tolerance_rel=tol.get("rel"), misconceptions=dict(km.misconceptions),
+              view=km.view)
+    _check_misconceptions(path, q, key)
+    return key
+
+
+def _check_misconceptions(path: Path, q: Question, key: Key) -> None:
+    """Misconceptions name options that exist and that the right answer does not pick."""
+    where = f"question {q.id}"
+    options = [o.id for o in q.options]
+    stray = [oid for oid in key.misconceptions if oid not in options]
+    if stray:
+        raise DataError(path, f"misconceptions for unknown option(s) {stray}.", row=where, field="misconceptions",
+                        fix=f"use option ids from {options}.")
+    qtype = qtypes.get(q.type)
+    right = qtype.chosen_options(q, qtype.full_marks(q, key)) if qtype.graded else set()
+    tagged = set(key.misconceptions) | {o.id for o in q.options if o.misconception}
+    wrong = sorted(tagged & right)
+    if wrong:
+        raise DataError(path, f"option(s) {wrong} are part of the right answer but name a misconception.",
+                        row=where, field="misconceptions",
+                        fix="name misconceptions on distractors (options the right answer does not pick).")
 
 
 def _judgement_key(path: Path, where: str, q: Question, km: KeyModel) -> Key:
@@ -336,7 +413,7 @@ def simulate(bank: Bank) -> list[tuple[Question, object]]:
         raise DataError(key_path_for(bank.path), "simulate needs the key file.",
                         fix="run it where the instructor's keys are (data/quizzes/keys/).")
     out = []
-    for q in bank.questions:
+    for q in qpools.every_question(bank):  # every variant of every template too
         if not q.graded:
             continue
         key = bank.key(q.id)

@@ -28,6 +28,9 @@ from typing import Any
 class Option:
     id: str
     text: str
+    #: the instructor guide's id of the misconception this distractor reveals (item analysis);
+    #: kept out of :meth:`Question.to_public` and so out of the question's hash
+    misconception: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class Key:
     explanation: str = ""
     tolerance_abs: float | None = None
     tolerance_rel: float | None = None
+    #: option id -> misconception id (the key's ``misconceptions:``); not part of the key's hash
+    misconceptions: dict[str, str] = field(default_factory=dict)
     view: Any = None  # a judgement question's: the kit's own answer, shown for comparison, never scored
 
     def to_data(self) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coursekit.quiz.pools import every_question, for_learner
 from coursekit.quiz.store import Event, ProgressStore, current_learner
 
 
@@ -50,7 +51,7 @@ def _hand_in_questions(modules: set[str]) -> dict[tuple[str, str], bool]:
             bank = load_bank(bank_path(module), keys=False, known_sources=_Any())
         except (DataError, FileNotFoundError, OSError):
             continue
-        for q in bank.questions:
+        for q in every_question(bank):  # each variant of a template is answered under its own id
             out[(module, q.id)] = q.graded or q.hand_in
     return out
 
@@ -142,7 +143,9 @@ def export_submission(store: ProgressStore, out: str | Path, learner: str | None
 
     A reflection is a text question without ``hand_in: true`` in its bank. Answers to
     questions no bank of this course copy describes are left out too (they could be
-    reflections), and the message says so.
+    reflections), and the message says so. Answers to the discernment check (real or false?
+    on the kit's own claims; no text of the learner's) are handed in: the class pre/post report
+    needs them.
     """
     learner = learner or current_learner()
     attachments = [figure_attachment(figure, alt)] if figure is not None else None
@@ -151,10 +154,10 @@ def export_submission(store: ProgressStore, out: str | Path, learner: str | None
         doc = store.export(out, learner, attachments=attachments)
         return Export(Path(out), doc, True)
     kinds = _hand_in_questions({e.module for e in events})
-    private = [e for e in events if kinds.get((e.module, e.question_id)) is False]
-    unknown = [e for e in events if (e.module, e.question_id) not in kinds]
-    doc = store.export(out, learner, keep=lambda e: kinds.get((e.module, e.question_id)) is True,
-                       attachments=attachments)
+    private = [e for e in events if e.kind != "discernment" and kinds.get((e.module, e.question_id)) is False]
+    unknown = [e for e in events if e.kind != "discernment" and (e.module, e.question_id) not in kinds]
+    doc = store.export(out, learner, keep=lambda e: e.kind == "discernment"
+                       or kinds.get((e.module, e.question_id)) is True, attachments=attachments)
     return Export(Path(out), doc, False, private, unknown)
 
 
@@ -171,7 +174,7 @@ def summary_rows(store: ProgressStore, learner: str | None = None) -> dict:
         if not path.is_file():
             continue
         bank = load_bank(path, keys=False)
-        graded = {q.id: q for q in bank.questions if q.graded}
+        graded = {q.id: q for q in for_learner(bank, learner) if q.graded}  # their alternatives and variants
         events = [e for (mod, _), e in latest.items() if mod == m.id]
         answered = [e for e in events if e.question_id in graded]
         if bank.mode == "assessed":

@@ -13,6 +13,10 @@
   A move that fails is reported in :attr:`ProgressStore.notice`, not raised.
 - A permission problem is a :class:`StoreError` that says what, where and the fix; it is
   never taken for damage.
+- Schema 2 adds ``confidence`` (the learner's 0.5-1.0, or NULL) and ``kind`` (``answer``, ``review``
+  or ``discernment``: only ``answer`` events count for grades). A version-1 file is migrated in
+  place, in one transaction, the first time it is written (``ALTER TABLE ... ADD COLUMN``: every
+  row and id kept); reading a version-1 file works without migrating it.
 
 Location: ``$COURSEKIT_PROGRESS_DB`` if set, else ``~/.coursekit/progress.sqlite``.
 Learner: ``$COURSEKIT_LEARNER``, else ``$JUPYTERHUB_USER``, else the login name.
@@ -35,11 +39,14 @@ from urllib.parse import quote
 from coursekit import __version__
 from coursekit.errors import KitError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SUBMISSION_SCHEMA = "coursekit-submission/1"
 BUSY_TIMEOUT_MS = 30_000
 _COLUMNS = ("ts", "learner", "module", "question_id", "question_hash", "key_hash", "mode",
-            "answer", "score", "max_score", "kit_version")
+            "answer", "score", "max_score", "kit_version", "confidence", "kind")
+_V1_COLUMNS = _COLUMNS[:11]
+KINDS = ("answer", "review", "discernment")  # only "answer" events are graded
+CONFIDENCE_RANGE = (0.5, 1.0)
 _DDL = """
 CREATE TABLE IF NOT EXISTS events (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -53,13 +60,35 @@ CREATE TABLE IF NOT EXISTS events (
     answer        TEXT NOT NULL,
     score         REAL,
     max_score     REAL NOT NULL,
-    kit_version   TEXT NOT NULL
+    kit_version   TEXT NOT NULL,
+    confidence    REAL,
+    kind          TEXT NOT NULL DEFAULT 'answer'
 );
 CREATE INDEX IF NOT EXISTS events_by_question ON events (learner, module, question_id, id);
 """
+_MIGRATIONS = {  # column -> its definition, added to a version-1 table
+    "confidence": "REAL",
+    "kind": "TEXT NOT NULL DEFAULT 'answer'",
+}
 
 
 _DAMAGED = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
+
+
+def _migrate(con: sqlite3.Connection) -> None:
+    """Bring a version-1 table to the current schema in one transaction; rows are not touched."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        have = {r[1] for r in con.execute("PRAGMA table_info(events)")}
+        for column, definition in _MIGRATIONS.items():
+            if column not in have:
+                con.execute(f"ALTER TABLE events ADD COLUMN {column} {definition}")
+        con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        con.execute("COMMIT")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
 
 
 class DamagedStoreWarning(UserWarning):
@@ -137,6 +166,8 @@ class Event:
     score: float | None
     max_score: float
     kit_version: str
+    confidence: float | None = None
+    kind: str = "answer"
 
     def to_json(self) -> dict[str, Any]:
         return {c: getattr(self, c) for c in ("id", *_COLUMNS)}
@@ -174,6 +205,8 @@ class ProgressStore:
             if con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'events'").fetchone()[0] == 0:
                 con.executescript(_DDL)
                 con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            elif con.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                _migrate(con)
         except BaseException:
             con.close()
             raise
@@ -258,15 +291,29 @@ class ProgressStore:
     # -- writing and reading ------------------------------------------------------------------
     def append(self, *, module: str, question_id: str, question_hash: str, key_hash: str | None,
                mode: str, answer: Any, score: float | None, max_score: float,
-               learner: str | None = None) -> int:
-        """Append one submission; returns its row id."""
+               learner: str | None = None, confidence: float | None = None, kind: str = "answer") -> int:
+        """Append one submission; returns its row id.
+
+        ``confidence`` is how sure the learner was (0.5-1.0) or None; ``kind`` is ``answer`` (graded),
+        ``review`` (a spaced review, never graded again) or ``discernment`` (the pre/post check).
+        """
+        if kind not in KINDS:
+            raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+        if confidence is not None:
+            low, high = CONFIDENCE_RANGE
+            if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not (
+                    low <= confidence <= high):
+                raise StoreError(f"a confidence of {confidence!r} cannot be saved.", self.path,
+                                 "choose how sure you are between 50% and 100%, or leave it empty.")
+            confidence = float(confidence)
         try:
             text = _dumps(answer, sort_keys=True)
         except (TypeError, ValueError, RecursionError) as exc:
             raise StoreError(f"this answer cannot be saved ({type(exc).__name__}: {str(exc)[:100]}).", self.path,
                              "give an answer of text, numbers or choices.") from None
         row = (dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"), learner or current_learner(),
-               module, question_id, question_hash, key_hash, mode, text, score, max_score, __version__)
+               module, question_id, question_hash, key_hash, mode, text, score, max_score, __version__,
+               confidence, kind)
         con = self._open()
         try:
             con.execute("BEGIN IMMEDIATE")
@@ -287,8 +334,19 @@ class ProgressStore:
         finally:
             con.close()
 
-    def events(self, learner: str | None = None, module: str | None = None) -> list[Event]:
-        sql = f"SELECT id, {', '.join(_COLUMNS)} FROM events WHERE 1=1"
+    def _select_list(self) -> str:
+        """The columns to read; a version-1 file (not migrated: reading never writes) gets defaults."""
+        have = {r[0] for r in self._read("SELECT name FROM pragma_table_info('events')", [])}
+        cols = [c if c in have or c in _V1_COLUMNS else {"confidence": "NULL", "kind": "'answer'"}[c]
+                for c in _COLUMNS]
+        return ", ".join(cols)
+
+    def events(self, learner: str | None = None, module: str | None = None,
+               kind: str | None = None) -> list[Event]:
+        """Events in the order they were written; ``kind`` keeps one kind (see :data:`KINDS`)."""
+        if not self.path.exists():
+            return []
+        sql = f"SELECT id, {self._select_list()} FROM events WHERE 1=1"
         args: list[Any] = []
         if learner:
             sql += " AND learner = ?"
@@ -297,13 +355,14 @@ class ProgressStore:
             sql += " AND module = ?"
             args.append(module)
         rows = self._read(sql + " ORDER BY id", args)
-        return [Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], _loads(r[8]), r[9], r[10], r[11])
-                for r in rows]
+        out = [Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], _loads(r[8]), r[9], r[10], r[11],
+                     r[12], r[13] or "answer") for r in rows]
+        return [e for e in out if e.kind == kind] if kind else out
 
     def latest(self, learner: str | None = None, module: str | None = None) -> dict[tuple[str, str], Event]:
-        """The last submission per (module, question)."""
+        """The last graded submission per (module, question): reviews and check answers are left out."""
         out: dict[tuple[str, str], Event] = {}
-        for e in self.events(learner or current_learner(), module):
+        for e in self.events(learner or current_learner(), module, kind="answer"):
             out[(e.module, e.question_id)] = e
         return out
 
@@ -313,13 +372,14 @@ class ProgressStore:
         """Write a schema-versioned submission file for the instructor; returns its content.
 
         ``keep`` chooses the events to hand in (default: all); ``latest`` points at the last
-        kept event of each question. :func:`coursekit.quiz.progress.export_submission` keeps
+        kept *answer* event of each question (a review never replaces the graded answer).
+        :func:`coursekit.quiz.progress.export_submission` keeps
         reflections out unless the learner asks. ``attachments`` (files as base64, each with its
         name, media type and description) are written under ``"attachments"``.
         """
         learner = learner or current_learner()
         events = [e for e in self.events(learner) if keep is None or keep(e)]
-        latest = {f"{e.module}/{e.question_id}": e.id for e in events}
+        latest = {f"{e.module}/{e.question_id}": e.id for e in events if e.kind == "answer"}
         doc = {
             "schema": SUBMISSION_SCHEMA,
             "kit_version": __version__,

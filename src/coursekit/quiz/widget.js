@@ -120,6 +120,37 @@ export const RENDERERS = {
   code_check: renderCode,
 };
 
+// How sure the learner is (optional, 50-100%): a native radio group (Tab in, arrow keys to
+// choose), announced through its own polite live region, saved with the answer.
+export const CONFIDENCE_LEVELS = [50, 60, 70, 80, 90, 100];
+
+function renderConfidence({ model, uid, locked }) {
+  const current = model.get("confidence");
+  const pct = current === null || current === undefined || current === "" ? null : Math.round(Number(current) * (Number(current) <= 1 ? 100 : 1));
+  // JupyterLab binds the arrow keys to cell navigation: keep them for the radio group.
+  const fs = el("fieldset", {
+    class: "ck-confidence", "data-lm-suppress-shortcuts": "true",
+    onkeydown: (e) => { if (e.key.startsWith("Arrow")) e.stopPropagation(); },
+  });
+  fs.append(el("legend", { text: "How sure are you? (optional)" }));
+  const said = el("span", { class: "ck-confidence-said", "aria-live": "polite", "aria-atomic": "true" });
+  const words = { 50: "50% (a guess)", 100: "100% (certain)" };
+  for (const level of CONFIDENCE_LEVELS) {
+    const id = `${uid}-conf-${level}`;
+    const input = el("input", {
+      type: "radio", name: `${uid}-confidence`, id, value: String(level), checked: pct === level, disabled: locked,
+      onchange: () => {
+        model.set("confidence", level / 100);
+        model.save_changes();
+        said.textContent = `You are ${level}% sure.`;
+      },
+    });
+    fs.append(el("span", { class: "ck-conf-option" }, input, el("label", { for: id, text: words[level] || `${level}%` })));
+  }
+  fs.append(said);
+  return fs;
+}
+
 function renderUnknown({ q, body }) {
   body.append(el("p", { class: "ck-instruction", role: "alert",
     text: `This question is of a type (${q.type}) that this version of the quiz cannot show. Update coursekit, then reopen the notebook.` }));
@@ -128,6 +159,7 @@ function renderUnknown({ q, body }) {
 function render({ model, el: host }) {
   const uid = `ck-q-${++counter}-${Math.random().toString(36).slice(2, 7)}`;
   host.classList.add("coursekit-quiz");
+  if (model.get("final")) host.classList.add("ck-check"); // a claim of the discernment check, not a quiz question
   const root = el("div", { class: "ck-question" });
   host.append(root);
   // A live region that persists across updates, so screen readers announce feedback.
@@ -156,9 +188,10 @@ function render({ model, el: host }) {
     renderer({ q, value, locked, setValue, uid, body, root, hintBox });
     fs.append(body);
     form.append(fs);
+    if (q.confidence) form.append(renderConfidence({ model, uid, locked }));
     const bar = el("div", { class: "ck-buttons" });
     bar.append(el("button", { type: "submit", class: "ck-submit", disabled: locked, text: "Submit" }));
-    bar.append(el("button", { type: "button", class: "ck-retry", disabled: !locked, onclick: () => model.send({ event: "retry" }), text: "Try again" }));
+    if (!model.get("final")) bar.append(el("button", { type: "button", class: "ck-retry", disabled: !locked, onclick: () => model.send({ event: "retry" }), text: "Try again" }));
     if (q.has_hint) bar.append(el("button", { type: "button", class: "ck-hint-btn", onclick: () => model.send({ event: "hint" }), text: "Hint" }));
     form.append(bar);
     root.append(form, hintBox, live, notice);

@@ -36,6 +36,7 @@ def question_payload(q: Question) -> dict[str, Any]:
     data.pop("hint", None)
     data["has_hint"] = bool(q.hint)
     data["prompt_html"] = md(q.prompt)
+    data["confidence"] = q.graded  # the widget asks how sure the learner is (optional) on graded answers
     for pool in ("options", "items", "categories"):
         for entry in data.get(pool, []):
             entry["text_html"] = _inline(entry["text"])
@@ -89,10 +90,14 @@ class QuestionWidget(anywidget.AnyWidget):
     hint_html = traitlets.Unicode("").tag(sync=True)
     notice = traitlets.Unicode("").tag(sync=True)
     mode = traitlets.Unicode("formative").tag(sync=True)
+    confidence = traitlets.Any(None, allow_none=True).tag(sync=True)  # 0.5-1.0 or None (not given)
+    final = traitlets.Bool(False).tag(sync=True)  # no "Try again" (the discernment check)
 
     def __init__(self, q: Question, key: Key | None, *, module: str, mode: str = "formative",
-                 store: ProgressStore | None = None, restore: bool = True, on_result=None) -> None:
+                 store: ProgressStore | None = None, restore: bool = True, on_result=None,
+                 kind: str = "answer") -> None:
         super().__init__(question=question_payload(q), mode=mode)
+        self._kind = kind  # "review": a spaced review, recorded as such and never graded again
         self._q = q
         self._key = key if mode == "formative" else None  # assessed: never checked client-side
         self._module = module
@@ -114,12 +119,15 @@ class QuestionWidget(anywidget.AnyWidget):
         self._record(result)
         self.result = result
         self.locked = True
-        self.feedback_html = feedback_html(result, attempts=self._attempts, sources_md=self._sources_md())
+        self.feedback_html = feedback_html(result, attempts=self._attempts, sources_md=self._sources_md()) \
+            + self._confidence_note()
         if self._on_result:
             self._on_result(self)
         return result
 
     def retry(self) -> None:
+        if self.final:
+            return
         self.locked = False
         self.feedback_html = ""
 
@@ -142,11 +150,30 @@ class QuestionWidget(anywidget.AnyWidget):
         try:
             self._store.append(module=self._module, question_id=self._q.id, question_hash=self._q.digest(),
                                key_hash=self._key.digest() if self._key else None, mode=self.mode,
-                               answer=self.value, score=score, max_score=self._q.points)
+                               answer=self.value, score=score, max_score=self._q.points,
+                               confidence=self._confidence(), kind=self._kind)
         except StoreError as exc:
             self.notice = f"Not saved: {exc.what} Where: {exc.where}. Fix: {exc.fix}"
             return
         self.notice = self._store.notice or ""
+
+    def _confidence_note(self) -> str:
+        c = self._confidence()
+        if c is None:
+            return ""
+        return f"<div class='ck-confidence-note'>Saved with your answer: you were {c:.0%} sure.</div>"
+
+    def _confidence(self) -> float | None:
+        """The confidence the learner set, as a share (0.5-1.0); a percentage is accepted too."""
+        c = self.confidence
+        if c is None or c == "" or isinstance(c, bool):
+            return None
+        try:
+            c = float(c)
+        except (TypeError, ValueError):
+            return None
+        c = c / 100 if c > 1 else c
+        return c if 0.5 <= c <= 1.0 else None
 
     def _restore(self) -> None:
         try:
@@ -162,8 +189,10 @@ class QuestionWidget(anywidget.AnyWidget):
             self.notice = "This question has changed since you last answered it: please answer it again."
             return
         self.value = last.answer
+        self.confidence = last.confidence
         try:
-            self._attempts = sum(1 for e in self._store.events(module=self._module) if e.question_id == self._q.id)
+            self._attempts = sum(1 for e in self._store.events(module=self._module, kind="answer")
+                                 if e.question_id == self._q.id)
         except StoreError:
             self._attempts = 1
         result = check(self._q, self._key, last.answer)

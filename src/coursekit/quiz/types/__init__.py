@@ -94,6 +94,14 @@ class QuestionType(ABC):
     def answer_label(self, q: Question, answer: Any) -> str:
         """A short plain-text form of a student's answer, for grade's reports."""
 
+    # -- item analysis (optional) ---------------------------------------------------------------
+    def chosen_options(self, q: Question, answer: Any) -> set[str]:
+        """The option ids a normalised answer picks (item analysis links them to misconceptions).
+
+        Types without options pick none; the choice types override this.
+        """
+        return set()
+
 
 REGISTRY: dict[str, QuestionType] = {}
 

@@ -32,3 +32,9 @@ def label_html(q: Question, oid: Any, pool: str = "options") -> str:
 
 def bullets(q: Question, pool: str, tag: str = "ul") -> str:
     return f"<{tag}>" + "".join(f"<li>{inline(o.text)}</li>" for o in getattr(q, pool)) + f"</{tag}>"
+
+
+def answer_list(q: Question, ids_in_order, pool: str = "options", tag: str = "ul") -> str:
+    """The key's answer as an HTML list of the labels of ``ids_in_order``."""
+    rows = "".join(f"<li>{label_html(q, x, pool)}</li>" for x in ids_in_order)
+    return f"<p><strong>Answer:</strong></p><{tag}>{rows}</{tag}>"

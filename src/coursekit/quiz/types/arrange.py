@@ -8,7 +8,7 @@ from typing import Any
 from coursekit.quiz.markup import inline
 from coursekit.quiz.model import Key, Part, Question, Result
 from coursekit.quiz.types import BadAnswer, KeyProblem, QuestionType, register
-from coursekit.quiz.types._common import bullets, ids, label, label_html
+from coursekit.quiz.types._common import answer_list, bullets, ids, label, label_html
 
 
 @register
@@ -52,8 +52,7 @@ class Ordering(QuestionType):
         return "<p>Put in order:</p>" + bullets(q, "items")
 
     def answer_html(self, q: Question, key: Key) -> str:
-        return "<p><strong>Answer:</strong></p><ol>" + "".join(
-            f"<li>{label_html(q, x, 'items')}</li>" for x in key.correct) + "</ol>"
+        return answer_list(q, key.correct, "items", "ol")
 
     def answer_label(self, q: Question, answer: Any) -> str:
         return " > ".join(map(str, answer)) if isinstance(answer, list | tuple) else str(answer)

@@ -6,7 +6,7 @@ from typing import Any
 
 from coursekit.quiz.model import Key, Part, Question, Result
 from coursekit.quiz.types import BadAnswer, KeyProblem, QuestionType, register
-from coursekit.quiz.types._common import bullets, ids, label, label_html
+from coursekit.quiz.types._common import answer_list, bullets, ids, label, label_html
 
 
 @register
@@ -46,6 +46,9 @@ class SingleChoice(QuestionType):
 
     def answer_label(self, q: Question, answer: Any) -> str:
         return f"{answer}: {label(q, answer)}"
+
+    def chosen_options(self, q: Question, answer: Any) -> set[str]:
+        return {answer}
 
 
 @register
@@ -104,13 +107,15 @@ class MultipleSelect(QuestionType):
         return "<p>Tick all that apply.</p>" + bullets(q, "options")
 
     def answer_html(self, q: Question, key: Key) -> str:
-        return "<p><strong>Answer:</strong></p><ul>" + "".join(
-            f"<li>{label_html(q, x)}</li>" for x in key.correct) + "</ul>"
+        return answer_list(q, key.correct)
 
     def answer_label(self, q: Question, answer: Any) -> str:
         picked = [answer] if isinstance(answer, str) else list(answer)
         order = ids(q, "options")
         return " + ".join(sorted(map(str, picked), key=lambda x: order.index(x) if x in order else len(order)))
+
+    def chosen_options(self, q: Question, answer: Any) -> set[str]:
+        return set(answer)
 
 
 def _as_bool(value: Any) -> bool | None:

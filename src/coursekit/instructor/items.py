@@ -1,0 +1,186 @@
+"""Item analysis for ``coursekit grade``: how well each question separates learners, and which
+misconceptions the class's wrong answers reveal.
+
+**Discrimination** is the corrected item-total correlation: for each graded question, the Pearson
+correlation between a learner's score on it (as a share of its points, so 0 or 1 for most types,
+a fraction where the type gives partial credit) and the same learner's points on the *other*
+graded questions of the same module. With a right/wrong item it is the point-biserial
+correlation. Chosen over the upper-lower 27 % groups because a class of 20 leaves only 5
+learners in each group and the method discards the middle 46 %; the correlation uses every
+learner who answered, takes partial credit as it is, and leaves the item out of the total so that
+a short bank (7 or 8 questions) does not inflate it by correlating the item with itself. Read it
+as: about 0.3 or more separates well; near 0 says nothing about who knows the module; below 0
+(learners who do well elsewhere get this one wrong) points at a flawed key or a misleading
+question. It is blank when fewer than :data:`MIN_LEARNERS` learners answered or when either side
+does not vary (everyone right).
+
+**Misconceptions**: a distractor may name a misconception (``misconception:`` on the option in
+the bank, or ``misconceptions:`` in the key for an assessed bank), an entry of the instructor
+guide's *Misconceptions the quizzes detect* section. A learner holds it when their latest
+answer picks that option. The report gives, per misconception and question, how many learners
+hold it, their share of those who answered and of the class, and a link to the guide's entry.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coursekit.quiz import types as qtypes
+from coursekit.quiz.model import Key, Question
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coursekit.instructor.grade import Keys
+
+GUIDE = "docs/instructor-guide.md"
+MIN_LEARNERS = 3
+_ANCHOR = re.compile(r'<a\s+id="([a-z0-9][a-z0-9_-]*)"\s*>\s*</a>')
+
+
+def misconception_map(q: Question, key: Key | None) -> dict[str, str]:
+    """Option id -> misconception id, from the bank's options and (overriding them) the key."""
+    out = {o.id: o.misconception for o in q.options if o.misconception}
+    if key is not None:
+        out.update(key.misconceptions)
+    return out
+
+
+def held(q: Question, key: Key | None, answer: Any) -> list[str]:
+    """The misconceptions a learner's answer reveals (the tagged options it picks), sorted."""
+    tags = misconception_map(q, key)
+    if not tags:
+        return []
+    qtype = qtypes.get(q.type)
+    try:
+        picked = qtype.chosen_options(q, qtype.normalise(q, answer))
+    except (qtypes.BadAnswer, TypeError, ValueError, KeyError):
+        return []
+    return sorted({tags[o] for o in picked if o in tags})
+
+
+def correlation(xs: list[float], ys: list[float]) -> float | None:
+    """Pearson's r of two equally long lists; None when there are fewer than two pairs or either does not vary."""
+    n = len(xs)
+    if n < 2 or n != len(ys):
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx <= 1e-12 or syy <= 1e-12:
+        return None
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    return sxy / math.sqrt(sxx * syy)
+
+
+def discrimination(item: dict[str, float], totals: dict[str, float], points: float) -> tuple[float | None, int]:
+    """Corrected item-total correlation and the number of learners it rests on.
+
+    ``item``: learner -> points on this question (only learners who answered it); ``totals``:
+    learner -> points on every graded question of the module (this one included).
+    """
+    learners = sorted(item)
+    if len(learners) < MIN_LEARNERS or points <= 0:
+        return None, len(learners)
+    xs = [item[lr] / points for lr in learners]
+    rest = [totals.get(lr, 0.0) - item[lr] for lr in learners]
+    return correlation(xs, rest), len(learners)
+
+
+def guide_anchors(path: str | Path) -> dict[str, str]:
+    """Misconception id -> its title, for every ``<a id="..."></a>`` anchor in the instructor guide.
+
+    The title is the text after the anchor on the same line (Markdown emphasis removed).
+    """
+    text = Path(path).read_text(encoding="utf-8")
+    out = {}
+    for line in text.splitlines():
+        m = _ANCHOR.search(line)
+        if m:
+            out[m.group(1)] = re.sub(r"[*_`]", "", line[m.end():]).strip(" .:-") or m.group(1)
+    return out
+
+
+def guide_link(misconception: str) -> str:
+    return f"{GUIDE}#{misconception}"
+
+
+@dataclass
+class ItemAnalysis:
+    """What :func:`analyse` found: discrimination per question and misconceptions held."""
+
+    class_size: int
+    discrimination: dict[tuple[str, str], tuple[float | None, int]] = field(default_factory=dict)
+    #: (module, question) -> misconception -> learners holding it
+    holding: dict[tuple[str, str], dict[str, set[str]]] = field(default_factory=dict)
+    answered: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def misconception_rows(self, keys: Keys, titles: dict[str, str]) -> list[list[str]]:
+        """The rows of misconceptions.csv: one per question and misconception named in the banks."""
+        rows = []
+        for (mid, qid), q in sorted(keys.listed.items()):
+            tags = misconception_map(q, report_key(keys, mid, qid))
+            for option, misc in sorted(tags.items(), key=lambda x: (x[1], x[0])):
+                learners = self.holding.get((mid, qid), {}).get(misc, set())
+                answered = self.answered.get((mid, qid), 0)
+                rows.append([misc, titles.get(misc, ""), mid, qid, option, str(len(learners)), str(answered),
+                             _share(len(learners), answered), str(self.class_size),
+                             _share(len(learners), self.class_size), guide_link(misc)])
+        return rows
+
+    def question_summary(self, qkey: tuple[str, str]) -> str:
+        """``id n/answered``, one per misconception held, for questions.csv."""
+        answered = self.answered.get(qkey, 0)
+        return "; ".join(f"{m} {len(who)}/{answered}" for m, who in sorted(self.holding.get(qkey, {}).items())
+                         if who)
+
+
+def report_key(keys: Keys, module: str, qid: str) -> Key | None:
+    """The key of a bank question; for a template, its first variant's (misconceptions are shared)."""
+    bank = keys.banks[module]
+    variants = bank.variants.get(qid)
+    return bank.key(variants[0].id if variants else qid)
+
+
+def _share(n: int, of: int) -> str:
+    return f"{round(n / of, 3):g}" if of else ""
+
+
+def analyse(outcomes: list[tuple[str, Any]], keys: Keys) -> ItemAnalysis:
+    """Discrimination and misconceptions over the graded files (``(learner, Outcome)`` pairs)."""
+    result = ItemAnalysis(class_size=len(outcomes))
+    item: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    totals: dict[tuple[str, str], float] = defaultdict(float)  # (module, learner) -> points
+    for learner, outcome in outcomes:
+        for idx in outcome.answers:  # indices into keys.entries (grade keeps 4 bytes per answer)
+            qkey, score, _correct, _wrong = keys.entries[idx]
+            result.answered[qkey] = result.answered.get(qkey, 0) + 1
+            if score is None:
+                continue
+            item[qkey][learner] = score
+            totals[(qkey[0], learner)] += score
+        for qkey, misc in getattr(outcome, "misconceptions", []):
+            result.holding.setdefault(qkey, {}).setdefault(misc, set()).add(learner)
+    for qkey, scores in item.items():
+        q = keys.listed[qkey]
+        module_totals = {lr: totals[(qkey[0], lr)] for lr in scores}
+        result.discrimination[qkey] = discrimination(scores, module_totals, q.points)
+    return result
+
+
+def check_guide(bank: Any, anchors: dict[str, str]) -> None:
+    """A DataError when a bank or its key names a misconception the instructor guide does not define."""
+    from coursekit.errors import DataError
+
+    for q in bank.questions:
+        variants = bank.variants.get(q.id)
+        key = bank.key(variants[0].id if variants else q.id)  # variants share the template's misconceptions
+        for option, misc in sorted(misconception_map(q, key).items()):
+            if misc not in anchors:
+                raise DataError(bank.path, f"misconception {misc!r} (option {option}) has no entry in {GUIDE}.",
+                                row=f"question {q.id}", field="misconception",
+                                fix=f'add an entry starting <a id="{misc}"></a> to the guide\'s "Misconceptions '
+                                    'the quizzes detect" section, or correct the id.')

@@ -1,0 +1,129 @@
+"""The files ``coursekit grade`` writes: gradebook.csv, questions.csv and .png, problems.csv,
+misconceptions.csv, and the CSV writer they share.
+
+Every cell goes through :func:`csv_cell`, so a learner name or an answer that starts like a
+spreadsheet formula is shown as text (OWASP's advice on CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coursekit.instructor.items import ItemAnalysis
+from coursekit.quiz.model import Question
+
+CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")
+QUESTION_COLUMNS = ["module", "question_id", "mode", "type", "points", "answered", "correct", "share_correct",
+                    "mean_score", "most_common_wrong", "most_common_wrong_count", "stale_answers",
+                    "discrimination", "discrimination_n", "misconceptions"]
+MISCONCEPTION_COLUMNS = ["misconception", "title", "module", "question_id", "option", "learners", "answered",
+                         "share_of_answered", "class_size", "share_of_class", "guide"]
+PROBLEM_COLUMNS = ["file", "learner", "kind", "action", "reason"]
+
+
+@dataclass
+class QuestionStats:
+    module: str
+    question: Question
+    mode: str
+    answered: int = 0
+    correct: int = 0
+    score_sum: float = 0.0
+    stale: int = 0
+    wrong: Counter = field(default_factory=Counter)
+
+
+
+def fmt(x: float | None) -> str:
+    return "" if x is None else f"{round(x, 3):g}"
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting with = + - @ tab or CR gets a leading ' (OWASP)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_DANGER) else text
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([csv_cell(c) for c in header])
+        writer.writerows([csv_cell(c) for c in row] for row in rows)
+
+
+def question_rows(stats: list[QuestionStats], items: ItemAnalysis | None = None) -> list[list[str]]:
+    rows = []
+    for st in stats:
+        q = st.question
+        share = st.correct / st.answered if st.answered and q.graded else None
+        mean = st.score_sum / st.answered if st.answered and q.graded else None
+        wrong, n_wrong = (st.wrong.most_common(1)[0] if st.wrong else ("", 0))
+        qkey = (st.module, q.id)
+        disc, n = items.discrimination.get(qkey, (None, 0)) if items else (None, 0)
+        rows.append([st.module, q.id, st.mode, q.type, fmt(q.points) if q.graded else "0", str(st.answered),
+                     str(st.correct) if q.graded else "", fmt(share), fmt(mean), wrong,
+                     str(n_wrong) if wrong else "", str(st.stale), fmt(disc), str(n) if q.graded else "",
+                     items.question_summary(qkey) if items else ""])
+    return rows
+
+
+def chart(stats: list[QuestionStats], path: Path) -> str:
+    """A bar chart of the share of learners fully right per graded question; returns its alt text."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    from coursekit.maps.style import BLUE, ORANGE
+
+    graded = [s for s in stats if s.question.graded]
+    height = max(2.5, 0.32 * len(graded) + 1.6)
+    fig = Figure(figsize=(8, height))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    labels = [f"{s.module} · {s.question.id}" for s in graded]
+    shares = [(s.correct / s.answered * 100) if s.answered else 0.0 for s in graded]
+    ys = list(range(len(graded)))[::-1]
+    for y, s, share in zip(ys, graded, shares, strict=True):
+        assessed = s.mode == "assessed"
+        ax.barh(y, share, color=BLUE if assessed else ORANGE, hatch="" if assessed else "//",
+                edgecolor="black", linewidth=0.5)
+        ax.text(min(share, 100) + 1, y, f"{share:.0f}% (n={s.answered})", va="center", fontsize=8)
+    ax.set_yticks(ys, labels, fontsize=8)
+    ax.set_xlim(0, 118)
+    ax.set_ylim(-0.7, len(graded) - 0.3)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.set_xlabel("Learners whose latest answer is fully right (%)")
+    ax.set_title("Results per question", pad=24)
+    ax.legend(handles=[Patch(facecolor=BLUE, edgecolor="black", label="assessed"),
+                       Patch(facecolor=ORANGE, edgecolor="black", hatch="//", label="formative")],
+              loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
+    fig.text(0.01, 0.01, "Source: submission files graded with coursekit grade", fontsize=7)
+    left = min(0.6, (0.07 * max((len(label) for label in labels), default=4) + 0.3) / 8)
+    fig.subplots_adjust(left=left, right=0.97, top=1 - 0.75 / height, bottom=0.75 / height)
+    fig.savefig(path, format="png", dpi=110, metadata={"Software": None})
+    worst = sorted(zip(shares, labels, strict=True))[:3]
+    return ("Bar chart of the share of learners fully right per question; lowest: "
+            + "; ".join(f"{label} {share:.0f}%" for share, label in worst) + ".")
+
+
+def write_reports(out: Path, columns: list[str], rows: list[dict[str, str]], stats: list[QuestionStats],
+                  problems: list[Any], items: ItemAnalysis, keys: Any, root: Path | None) -> dict[str, Path]:
+    """Write every report of a grading run into ``out``; returns name -> path."""
+    from coursekit.instructor.items import GUIDE, guide_anchors
+
+    out.mkdir(parents=True, exist_ok=True)
+    outputs = {name: out / f"{name}.csv" for name in ("gradebook", "questions", "problems", "misconceptions")}
+    write_csv(outputs["gradebook"], columns, [[r[c] for c in columns] for r in rows])
+    write_csv(outputs["questions"], QUESTION_COLUMNS, question_rows(stats, items))
+    write_csv(outputs["problems"], PROBLEM_COLUMNS, [[p.file, p.learner, p.kind, p.action, p.reason]
+                                                     for p in problems])
+    guide = root / GUIDE if root else None
+    titles = guide_anchors(guide) if guide and guide.is_file() else {}
+    write_csv(outputs["misconceptions"], MISCONCEPTION_COLUMNS, items.misconception_rows(keys, titles))
+    outputs["chart"] = out / "questions.png"
+    chart(stats, outputs["chart"])
+    return outputs

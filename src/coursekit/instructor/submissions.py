@@ -1,0 +1,359 @@
+"""Reading and checking submission files for ``coursekit grade``.
+
+Each file (``coursekit progress export``) is validated before any answer is graded. A bad
+file is reported in problems.csv and skipped; it never stops the run. What is detected here:
+
+- **malformed**: not JSON, not an object, a missing or mistyped field (top level or event),
+  an unreadable date or kit version. Skipped.
+- **schema**: a ``schema`` other than ``coursekit-submission/1``. Skipped.
+- **version**: made by a kit of another major version (skipped) or another minor version
+  (a warning; graded).
+- **tampered**: the file contradicts itself or the key. Skipped. Detected:
+  an event of another learner; two events with one id; ``latest`` that does not point at
+  the last event of each question; a score below 0 or above ``max_score``; a ``max_score``
+  that differs from the question's points; a score on an assessed answer (the kit never
+  scores those on the student's machine); a stored formative score that differs from
+  re-checking the stored answer against the key it was scored with (same key hash); a stored
+  answer that is not a valid answer to the (unchanged) question; an answer dated after the export.
+- **too-large** / **not-a-file** / **outside-folder** / **unreadable**: a file over
+  :data:`MAX_FILE_BYTES`, a folder, FIFO or device named ``*.json``, a symbolic link leading out
+  of the submissions folder, or anything else that fails while reading or checking one file.
+  Skipped; never read (a FIFO is never opened).
+
+What grading flags after reading (future-date, duplicate, stale-question, unknown-question,
+not-assigned) is described in :mod:`coursekit.instructor.grade`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coursekit import __version__
+from coursekit.errors import KitError
+from coursekit.instructor import learning
+from coursekit.instructor.common import InstructorError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coursekit.instructor.grade import Keys, Outcome
+
+SUBMISSION_SCHEMA = "coursekit-submission/1"
+TOP_FIELDS: dict[str, tuple[type, ...]] = {
+    "schema": (str,), "kit_version": (str,), "learner": (str,), "exported_at": (str,),
+    "events": (list,), "latest": (dict,),
+}
+_NUM = (int, float)
+_OPT_STR = (str, type(None))
+EVENT_FIELDS: dict[str, tuple[type, ...] | None] = {
+    "id": (int,), "ts": (str,), "learner": (str,), "module": (str,), "question_id": (str,),
+    "question_hash": (str,), "key_hash": _OPT_STR, "mode": (str,), "answer": None,
+    "score": (*_NUM, type(None)), "max_score": _NUM, "kit_version": (str,),
+}
+CLOCK_SLACK = dt.timedelta(seconds=2)  # an answer may be dated this much after its own export
+EXPORT_SLACK = dt.timedelta(hours=24)  # an export may be dated this much after the grading run
+MAX_FILE_BYTES = 20_000_000  # 20 MB: a long capstone export is well under 1 MB
+MAX_DEPTH = 16  # nesting of an answer (the kit's answers nest at most 2 deep)
+_MAX_INT = 2**53  # ids and scores beyond this are not numbers the kit writes
+_VERSION = re.compile(r"^(\d+)\.(\d+)")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One line of problems.csv."""
+
+    file: str
+    learner: str
+    kind: str
+    action: str
+    reason: str
+
+
+class Rejected(KitError):
+    """A submission file that cannot be graded (``kind`` says why)."""
+
+    def __init__(self, kind: str, reason: str, learner: str = "") -> None:
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+        self.learner = learner
+
+
+@dataclass
+class Submission:
+    """A validated submission file: its learner and latest answer per question."""
+
+    path: Path
+    learner: str
+    exported_at: dt.datetime
+    kit_version: str
+    latest: dict[tuple[str, str], dict[str, Any]]
+    events: int
+    warnings: list[Problem] = field(default_factory=list)
+    future: bool = False  # exported after the grading run (beyond EXPORT_SLACK)
+    outcome: Outcome | None = None  # set by grade(), which then drops ``latest`` (memory)
+    learning: learning.Learned | None = None  # check answers and confidence counts (a few bytes)
+
+
+def _parse_time(value: str, what: str) -> dt.datetime:
+    try:
+        stamp = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise Rejected("malformed", f"{what} {value!r} is not an ISO 8601 date and time") from None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+
+
+def _type_ok(value: Any, types: tuple[type, ...]) -> bool:
+    """Exact JSON types (a bool is not a number); no NaN, infinity or number beyond 2**53."""
+    kind = type(value)
+    if kind is float and not math.isfinite(value):
+        return False
+    if kind is int and abs(value) > _MAX_INT:
+        return False
+    return kind in types
+
+
+def _depth(value: Any, limit: int) -> int:
+    """How deep lists and objects nest in ``value`` (iterative; stops counting past ``limit``)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        level += 1
+        deepest = max(deepest, level)
+        if deepest > limit:
+            return deepest
+        stack.extend((child, level) for child in item if isinstance(child, dict | list))
+    return deepest
+
+
+def _where(n: int, event: dict[str, Any]) -> str:
+    return f"event {n} ({event.get('module', '?')}/{event.get('question_id', '?')})"
+
+
+def _check_structure(doc: Any) -> tuple[str, list[dict[str, Any]]]:
+    if not isinstance(doc, dict):
+        raise Rejected("malformed", "the file is JSON but not an object with schema, learner and events")
+    learner = doc.get("learner") if isinstance(doc.get("learner"), str) else ""
+    schema = doc.get("schema")
+    if schema != SUBMISSION_SCHEMA:
+        if schema is None:
+            raise Rejected("malformed", "field 'schema' is missing: not a coursekit submission file", learner)
+        raise Rejected("schema", f"schema {schema!r} is not supported (expected {SUBMISSION_SCHEMA!r}); "
+                       "ask the learner to export again with this course's kit", learner)
+    for name, types in TOP_FIELDS.items():
+        if name not in doc:
+            raise Rejected("malformed", f"field '{name}' is missing", learner)
+        if not _type_ok(doc[name], types):
+            raise Rejected("malformed", f"field '{name}' should be a {types[0].__name__}", learner)
+    if not learner.strip():
+        raise Rejected("malformed", "field 'learner' is empty", learner)
+    events = doc["events"]
+    for n, event in enumerate(events, start=1):
+        if not isinstance(event, dict):
+            raise Rejected("malformed", f"event {n} is not an object", learner)
+        for name, types in EVENT_FIELDS.items():
+            if name not in event:
+                raise Rejected("malformed", f"{_where(n, event)}: field '{name}' is missing", learner)
+            if types is not None and not _type_ok(event[name], types):
+                value = event[name]
+                what = ("is not a finite number the kit writes" if type(value) in (int, float)
+                        else f"has the wrong type ({type(value).__name__})")
+                raise Rejected("malformed", f"{_where(n, event)}: field '{name}' {what}", learner)
+        answer = event["answer"]
+        if isinstance(answer, list | dict) and _depth(answer, MAX_DEPTH) > MAX_DEPTH:
+            raise Rejected("malformed", f"{_where(n, event)}: the answer is nested more than {MAX_DEPTH} "
+                           "levels deep; no question of the kit takes such an answer", learner)
+        if event["mode"] not in ("formative", "assessed"):
+            raise Rejected("malformed", f"{_where(n, event)}: mode {event['mode']!r} is not formative "
+                           "or assessed", learner)
+        problem = learning.check_event(event)  # the optional fields of schema-2 stores
+        if problem:
+            raise Rejected("malformed", f"{_where(n, event)}: {problem}", learner)
+    return learner, events
+
+
+def _check_version(version: str, kit_version: str, learner: str) -> str | None:
+    """None if compatible; a warning for another minor version; raises for another major one."""
+    theirs, ours = _VERSION.match(version), _VERSION.match(kit_version)
+    if theirs is None:
+        raise Rejected("malformed", f"kit_version {version!r} is not a version number", learner)
+    if ours is None or theirs.group(1) != ours.group(1):
+        raise Rejected("version", f"made with coursekit {version}; this is {kit_version} (another major "
+                       "version): ask the learner to export with the course's version", learner)
+    if theirs.group(2) != ours.group(2):
+        return f"made with coursekit {version}, graded with {kit_version} (another minor version)"
+    return None
+
+
+def _check_events(events: list[dict[str, Any]], doc_latest: dict[str, Any], learner: str,
+                  exported_at: dt.datetime, keys: Keys,
+                  learned: learning.Learned | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+    """The tamper checks; returns the last event per (module, question). ``learned`` collects what
+    the learning reports need (the re-checked answers that carry a confidence)."""
+    seen_ids: set[int] = set()
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for n, e in enumerate(sorted(events, key=lambda e: e["id"]), start=1):
+        where = _where(n, e)
+        if e["learner"] != learner:
+            raise Rejected("tampered", f"{where} belongs to learner {e['learner']!r}, not {learner!r}", learner)
+        if e["id"] in seen_ids:
+            raise Rejected("tampered", f"event id {e['id']} appears twice", learner)
+        seen_ids.add(e["id"])
+        if _parse_time(e["ts"], f"{where}: ts") - exported_at > CLOCK_SLACK:  # a difference cannot overflow
+            raise Rejected("tampered", f"{where} is dated {e['ts']}, after the export ({exported_at.isoformat()})",
+                           learner)
+        score, top = e["score"], e["max_score"]
+        if score is not None and (score < 0 or score > top + 1e-9):
+            raise Rejected("tampered", f"{where}: score {score:g} is outside 0..{top:g}", learner)
+        if score is not None and e["mode"] == "assessed":
+            raise Rejected("tampered", f"{where}: an assessed answer carries a score ({score:g}); the kit "
+                           "never scores assessed answers on the learner's machine", learner)
+        qkey = (e["module"], e["question_id"])
+        if qkey in keys.questions and e["question_hash"] == keys.q_digest[qkey]:
+            q = keys.questions[qkey]
+            if not math.isclose(top, q.points):
+                raise Rejected("tampered", f"{where}: max_score {top:g} differs from the question's "
+                               f"{q.points:g} points", learner)
+            result = keys.check(*qkey, e["answer"])
+            if result.error:
+                raise Rejected("tampered", f"{where}: the stored answer is not a valid answer to this "
+                               f"question ({result.error})", learner)
+            if (e["mode"] == "formative" and score is not None and e["key_hash"] is not None
+                    and e["key_hash"] == keys.k_digest[qkey] and result.score is not None
+                    and not math.isclose(score, result.score, abs_tol=1e-6)):
+                raise Rejected("tampered", f"{where}: stored score {score:g} but the stored answer scores "
+                               f"{result.score:g} against the same key", learner)
+            if learned is not None:
+                learned.note(e, result)
+        if learning.graded(e):  # reviews and check answers are never graded
+            latest[qkey] = e
+    expected = {f"{m}/{q}": e["id"] for (m, q), e in latest.items()}
+    if {str(k): v for k, v in doc_latest.items()} != expected:
+        raise Rejected("tampered", "'latest' does not point at the last event of each question", learner)
+    return latest
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing anything but a regular file of at most MAX_FILE_BYTES."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise Rejected("unreadable", f"cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise Rejected("not-a-file", f"is {_kind_of(info.st_mode)}, not a submission file; remove it or "
+                       "rename it so that it does not end in .json")
+    if info.st_size > MAX_FILE_BYTES:
+        raise Rejected("too-large", f"is {info.st_size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; "
+                       "an export is far smaller: ask the learner to export again")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat()
+    except OSError as exc:
+        raise Rejected("unreadable", f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise Rejected("too-large", f"is over the limit of {MAX_FILE_BYTES:,} bytes")
+    return data
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_submission(path: Path, keys: Keys, kit_version: str = __version__) -> Submission:
+    """Validate one submission file; raises :class:`Rejected` with the reason."""
+    data = _read_bytes(path)
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise Rejected("malformed", "not UTF-8 text (is it the exported .json file?)") from None
+    except json.JSONDecodeError as exc:
+        raise Rejected("malformed", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise Rejected("malformed", "JSON nested too deeply to read; not an export of the kit") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise Rejected("malformed", f"not a valid submission ({str(exc)[:120]}); numbers of that many digits "
+                       "are not written by the kit") from None
+    del data
+    learner, events = _check_structure(doc)
+    warning = _check_version(doc["kit_version"], kit_version, learner)
+    exported_at = _parse_time(doc["exported_at"], "exported_at")
+    learned = learning.Learned.from_events(events)
+    latest = _check_events(events, doc["latest"], learner, exported_at, keys, learned)
+    sub = Submission(path, learner, exported_at, doc["kit_version"], latest, len(events), learning=learned)
+    if warning:
+        sub.warnings.append(Problem(str(path), learner, "version", "graded", warning))
+    return sub
+
+
+def collect_files(inputs: list[str | Path]) -> list[Path]:
+    """Files as given, and every ``*.json`` under folders (recursively), sorted, without repeats."""
+    return [p for p, problem in collect_entries(inputs) if problem is None]
+
+
+def collect_entries(inputs: list[str | Path]) -> list[tuple[Path, Problem | None]]:
+    """Every entry to grade, each with the problem that keeps it from being read (or None).
+
+    Under a folder: each ``*.json`` entry. Folders, FIFOs and devices with that name are
+    reported (never opened); a symbolic link is followed only when it leads to a file inside the
+    folder. Links are not followed into other folders.
+    """
+    found: list[tuple[Path, Problem | None]] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            top = p.resolve()
+            for dirpath, dirnames, filenames in os.walk(p):  # does not follow links into folders
+                dirnames.sort()
+                for name in sorted([*dirnames, *filenames]):
+                    entry = Path(dirpath) / name
+                    if name.endswith(".json"):
+                        found.append(_entry(entry, top))
+                    elif name in dirnames and entry.is_symlink() and not entry.resolve().is_relative_to(top):
+                        found.append((entry, Problem(str(entry), "", "outside-folder", "skipped",
+                                                     f"a symbolic link to the folder {entry.resolve()}, outside "
+                                                     f"the submissions folder {top}: not followed; copy the "
+                                                     "files in if they are submissions")))
+        elif p.exists() or p.is_symlink():
+            found.append((p, None))
+        else:
+            raise InstructorError(f"{p} does not exist. Fix: give submission files or folders that hold them.")
+    unique: dict[Path, Problem | None] = {}
+    for path, problem in found:
+        unique.setdefault(path, problem)
+    return sorted(unique.items(), key=lambda x: str(x[0]))
+
+
+def _entry(path: Path, top: Path) -> tuple[Path, Problem | None]:
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(top):
+            return path, Problem(str(path), "", "outside-folder", "skipped",
+                                 f"a symbolic link to {target}, outside the submissions folder {top}; "
+                                 "copy the file into the folder if it is a submission")
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return path, Problem(str(path), "", "unreadable", "skipped", f"cannot be read ({exc.strerror or exc})")
+    if not stat.S_ISREG(mode):
+        return path, Problem(str(path), "", "not-a-file", "skipped",
+                             f"is {_kind_of(mode)}, not a submission file; remove it or rename it so that "
+                             "it does not end in .json")
+    return path, None
