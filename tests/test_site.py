@@ -52,8 +52,9 @@ def site(tmp_path_factory):
 def test_a_page_per_available_module_and_an_index(site):
     report, pages = site
     assert report.failed == {}
-    assert set(pages) == {"index.html", "01_sample.html", "02_assessed.html"}
+    assert set(pages) == {"index.html", "glossary.html", "01_sample.html", "02_assessed.html"}
     index = pages["index.html"]
+    assert 'href="glossary.html"' in index
     assert 'href="01_sample.html"' in index and 'href="02_assessed.html"' in index
     assert "03 · Sample planned module <em>(in preparation)</em>" in index
 
@@ -159,7 +160,10 @@ def test_the_real_course_builds_a_page_per_available_module(tmp_path):
     report = build_site(tmp_path / "site", show_progress=False, run=False)
     built = {p.name for p in (tmp_path / "site").glob("*.html")}
     assert report.failed == {}, report.failed
-    assert built == expected | {"index.html"}
+    assert built == expected | {"index.html", "glossary.html"}
+    for name in expected:  # the notebooks' glossary links point at the site's page
+        page = (tmp_path / "site" / name).read_text(encoding="utf-8")
+        assert "../docs/glossary.md" not in page
 
 
 def test_markdown_inside_details_stays_hidden():

@@ -54,7 +54,7 @@ def _code(n: int) -> str:
 
 def read_brief(path: Path) -> Brief | None:
     """The latest brief in one submission file (None when it has none); ``Rejected`` when unreadable."""
-    from coursekit.instructor.grade import _check_structure, _read_bytes
+    from coursekit.instructor.submissions import _check_structure, _read_bytes
 
     doc = json.loads(_read_bytes(path).decode("utf-8"))
     learner, events = _check_structure(doc)
@@ -78,7 +78,7 @@ def read_brief(path: Path) -> Brief | None:
 def shuffle(inputs: list[str | Path], out: str | Path, *, seed: int | None = None) -> Shuffle:
     """Write anonymous briefs, the review assignments and the private key into ``out``."""
     from coursekit.instructor.common import guard_out_dir, reset_dir, resolve_root
-    from coursekit.instructor.grade import Rejected, collect_files
+    from coursekit.instructor.submissions import Rejected, collect_files
 
     out_path = guard_out_dir(out, resolve_root(None), marker=MARKER)
     result = Shuffle(out_path)
