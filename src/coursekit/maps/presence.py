@@ -43,10 +43,12 @@ from coursekit.maps.toolkit import (
     finish,
     halo,
     ids,
+    label_kaliningrad,
     map_canvas,
     marker_handle,
     name_label,
     occupied_handle,
+    occupied_in_view,
     or_load,
     pointer_label,
     scale_bar,
@@ -267,6 +269,7 @@ def within_reach_map(km: float = 100, iso3: str = "BLR", *, places: pd.DataFrame
     band = gpd.GeoSeries([geo.buffer_km(iso3, km)], crs=geo.WGS84).to_crs(crs)
     band.plot(ax=ax, facecolor="none", edgecolor=PURPLE, hatch="...", linewidth=1.4, zorder=2)
     draw_occupied(ax, None, facecolor=LAND, crs=crs)
+    label_kaliningrad(ax, crs)
     name_label(ax, name.upper(), 28.0, 53.35, fontsize=11, crs=crs)
     for row in near.itertuples():
         x, y = xy(row.lon, row.lat, crs)
@@ -276,12 +279,13 @@ def within_reach_map(km: float = 100, iso3: str = "BLR", *, places: pd.DataFrame
     handles = [Patch(facecolor="none", edgecolor=PURPLE, hatch="...", label=f"Within {km:g} km of {name}"),
                marker_handle("o", "white", "Place named in the course (distance to the border)", size=7),
                country_handle(ALLY, "NATO member (2024)"), country_handle(RUSSIA_BELARUS, "Russia, Belarus"),
-               country_handle(LAND, "Other country"), occupied_handle()]
+               country_handle(LAND, "Other country"), *([occupied_handle()] if occupied_in_view(ax, crs) else [])]
     listed = "; ".join(f"{r.name} ({r.km:.0f} km)" for r in near.itertuples()) or "none of the course's places"
     alt = (f"Map of {name} and its neighbours with a dotted band {km:g} km wide around {name}'s border, "
            f"measured in EPSG:3035. Places of the course within the band: {listed}. NATO members are cream, "
-           "Russia and Belarus grey; Crimea is hatched as Ukrainian territory occupied by Russia.")
-    sources = [*BASEMAP_SOURCES, *CRIMEA_SOURCES, *ids(near["source"])]
+           "Russia and Belarus grey" + ("; Crimea is hatched as Ukrainian territory occupied by Russia."
+                                        if occupied_in_view(ax, crs) else "."))
+    sources = [*BASEMAP_SOURCES, *(CRIMEA_SOURCES if occupied_in_view(ax, crs) else []), *ids(near["source"])]
     source = source_line(BASEMAP_CREDIT, "places: data/places.csv",
                          f"band buffered {km:g} km in ETRS89-LAEA (EPSG:3035) on the 1:50m borders")
     return finish(canvas, f"What lies within {km:g} km of {name}?", source, sources, alt, handles=handles, ncol=2,

@@ -42,11 +42,13 @@ from coursekit.maps.toolkit import (
     frame,
     halo,
     ids,
+    label_kaliningrad,
     largest_part_point,
     map_canvas,
     name_label,
     occupied,
     occupied_handle,
+    occupied_in_view,
     pointer_label,
     resume_draws,
     source_line,
@@ -74,22 +76,26 @@ def base_map(ax: Axes | None = None, extent: Sequence[float] = EUROPE, scale: st
     ``geo.METRIC`` on it.
     """
     check_extent_in_scale(extent, scale)
-    handles = [country_handle(LAND, "Country (borders as drawn by Natural Earth)"), occupied_handle()]
     title = title or f"Countries of Europe (Natural Earth, 1:{scale})"
-    alt = (f"Map of {extent_words(extent)} showing country borders at 1:{scale} in light grey; Crimea is "
-           "drawn as part of Ukraine and hatched as territory occupied by Russia since 2014.")
-    sources = [*BASEMAP_SOURCES, *CRIMEA_SOURCES]
     canvas = map_canvas(extent, legend_rows=2, subtitle=False) if ax is None else None
     if canvas is not None:
         (ax,) = canvas.axes
     else:
         frame(ax, extent)
         defer_draws(ax.figure)
+    crimea = occupied_in_view(ax)  # the legend and alt text name only what the view shows
+    handles = [country_handle(LAND, "Country (borders as drawn by Natural Earth)"),
+               *([occupied_handle()] if crimea else [])]
+    alt = (f"Map of {extent_words(extent)} showing country borders at 1:{scale} in light grey"
+           + ("; Crimea is drawn as part of Ukraine and hatched as territory occupied by Russia since 2014."
+              if crimea else "."))
+    sources = [*BASEMAP_SOURCES, *(CRIMEA_SOURCES if crimea else [])]
     countries(scale).plot(ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.6, zorder=1)
     w, s, e, n = extent
     label_at = occupied_label_at if occupied_label_at and w <= occupied_label_at[0] <= e \
         and s <= occupied_label_at[1] <= n else None
     draw_occupied(ax, label_at)
+    label_kaliningrad(ax)
     if canvas is not None:
         return finish(canvas, title, source_line(BASEMAP_CREDIT), sources, alt, handles=handles, ncol=1)
     resume_draws(ax.figure)

@@ -287,6 +287,37 @@ def colour_countries(ax: Axes, world: gpd.GeoDataFrame, fills: Sequence[tuple[It
         world[mask].plot(ax=ax, facecolor=colour, edgecolor=BORDER, linewidth=linewidth, zorder=zorder)
 
 
+def occupied_in_view(ax: Axes, crs: str = geo.METRIC) -> bool:
+    """Whether the occupied layer lies (partly) inside the axes' view: only then is it in the legend and alt text."""
+    from shapely.geometry import box
+
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    return bool(occupied(crs).geometry.iloc[0].intersects(box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))))
+
+
+def label_kaliningrad(ax: Axes, crs: str = geo.METRIC, fontsize: float = 8.5) -> bool:
+    """Name Russia's Kaliningrad exclave (the part of Russia west of Lithuania) when the view shows it."""
+    from shapely.geometry import box
+
+    world = countries("50m", crs)
+    rus = world.loc[world["iso3"] == "RUS", "geometry"]
+    if rus.empty:
+        return False
+    lon_max = geo.transformer(geo.WGS84, crs).transform(23.0, 54.7)
+    parts = [p for p in getattr(rus.iloc[0], "geoms", [rus.iloc[0]]) if p.representative_point().x < lon_max[0]
+             and p.area > 1e9]
+    if not parts:
+        return False
+    part = max(parts, key=lambda p: p.area)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    point = part.representative_point()
+    if not box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)).contains(point):
+        return False
+    ax.text(point.x, point.y, "Kaliningrad\n(Russia)", fontsize=fontsize, ha="center", va="center", color=TEXT,
+            path_effects=halo(), zorder=8, gid="kaliningrad")
+    return True
+
+
 def draw_occupied(ax: Axes, label_at: tuple[float, float] | None, fontsize: float = 8.5,
                   facecolor: str = "white", crs: str = geo.METRIC) -> None:
     """The occupied layer, hatched, with its label (``label_at``: lon/lat of the text, or None)."""
