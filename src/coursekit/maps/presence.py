@@ -150,8 +150,12 @@ def forward_presence_map(year: int = 2024, *, battlegroups: pd.DataFrame | None 
            + f"Diamonds mark two Russian military sites in Belarus: {_SITES_ALT}. Belarus, Russia and its "
            "Kaliningrad exclave are shaded grey, NATO members cream; Crimea is hatched as Ukrainian territory "
            "occupied by Russia.")
+    if year >= 2022:
+        alt += (" Ukraine's territory occupied by Russia since 2022 is not drawn: the kit has no published, "
+                "dated boundary for it.")
     if troops:
-        alt += (" Labels give NATO's published strength of 28 June 2022: "
+        alt += (" Labels give NATO's published strength of 28 June 2022, the last figures published for every "
+                "battlegroup at once: "
                 + "; ".join(f"{r.host} {int(troops[r.host_iso3]):,}" for r in shown.itertuples()
                             if r.host_iso3 in troops) + ".")
     sources = [*BASEMAP_SOURCES, *CRIMEA_SOURCES, *ids(shown["source"]), *ids(sites["source"]),
@@ -159,9 +163,13 @@ def forward_presence_map(year: int = 2024, *, battlegroups: pd.DataFrame | None 
     source = source_line(BASEMAP_CREDIT, "battlegroups: NATO and national governments (data/efp_battlegroups.csv)",
                          _SITES_CREDIT + ("; strength: NATO figures of 28 June 2022 via LSM (data/efp_strength.csv)"
                                           if troops else ""))
-    return finish(canvas, title, source, sources, alt, handles=handles, ncol=2,
-                  subtitle="Markers sit at the bases' towns. Framework nations rotate; labels show those in the "
-                           "kit's data.")
+    subtitle = ("Markers sit at the bases' towns; framework nations rotate. Troops: NATO's June 2022 figures, "
+                "the last for all eight." if troops else
+                "Markers sit at the bases' towns. Framework nations rotate; labels show those in the kit's data.")
+    if year >= 2022:
+        name_label(ax, "Areas occupied since 2022\nnot drawn (no sourced,\ndated boundary)", 35.5, 47.6,
+                   fontsize=8, crs=crs, fontweight="normal", style="italic")
+    return finish(canvas, title, source, sources, alt, handles=handles, ncol=2, subtitle=subtitle)
 
 
 # --- the Suwałki gap -----------------------------------------------------------------------
