@@ -123,7 +123,7 @@ def test_a_disabled_widgets_extension_is_caught(broken_lab, page):
 
 
 @pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm ci)")
-@pytest.mark.parametrize("module", ["00", "04"])
+@pytest.mark.parametrize("module", [m.id for m in load_course().available])
 def test_accessibility_scan_in_jupyterlab(lab, page, module):
     m = load_course().module(module)
     open_and_run_all(page, lab.notebook_url(m.notebook))
