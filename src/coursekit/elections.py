@@ -159,14 +159,19 @@ def plot_official_shares(df: pd.DataFrame, ax=None):
         ax.scatter(sub["year"], sub["lukashenka_pct"], marker=marker, s=90, zorder=3,
                    facecolors=colour if filled else "white", edgecolors="black" if filled else colour,
                    linewidths=1.6 if not filled else 0.8, label=LABELS[status])
-    for r in pres.itertuples():
-        ax.annotate(f"{r.lukashenka_pct:g}%", (r.year, r.lukashenka_pct), textcoords="offset points",
-                    xytext=(0, 10), ha="center", fontsize=9)
+    for r in pres.itertuples():  # one decimal for every result; a run-off says so
+        runoff = "run-off" in str(r.official_result).lower()
+        ax.annotate(f"{r.lukashenka_pct:.1f}%" + ("\n(run-off)" if runoff else ""), (r.year, r.lukashenka_pct),
+                    textcoords="offset points", xytext=(0, 10), ha="center", va="bottom", fontsize=9)
     ax.set_ylim(0, 100)
     ax.set_xlim(pres["year"].min() - 2, pres["year"].max() + 2)
     ax.set_xticks(list(pres["year"]))
     ax.set_ylabel("Lukashenka's official share of the vote (%)")
-    ax.set_title("Official results of Belarus's presidential elections, and who observed them", loc="left")
+    runoffs = [int(y) for y, t in zip(pres["year"], pres["official_result"], strict=True)
+               if "run-off" in str(t).lower()]
+    note = f" (first rounds; {', '.join(map(str, runoffs))}: the run-off)" if runoffs else ""
+    ax.set_title(f"Official results of Belarus's presidential elections{note}, and who observed them", loc="left",
+                 fontsize=10.5)
     ax.grid(axis="y", color="#dddddd", lw=0.6)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

@@ -164,14 +164,20 @@ def plot_narratives(df: pd.DataFrame):
     dot_ax.grid(axis="x", color="#dddddd", zorder=0)
     dot_ax.xaxis.set_major_locator(mdates.YearLocator())
     dot_ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    dot_ax.set_title("Over time (one marker per narrative and technique)", fontsize=10)
+    dot_ax.set_title("When each case was documented (one marker per case on the row of each technique it uses)",
+                     fontsize=9)
     dot_ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, title="technique",
                   title_fontsize=8, frameon=False)
     fig.suptitle("Techniques in documented narratives about Belarus and the region, "
                  f"{df['when'].min().year}-{df['when'].max().year}", fontsize=12)
     fig.text(0.01, -0.02, SOURCE_LINE.format(n=len(df)), fontsize=8, color="#444444")
+    fig.text(0.01, -0.07, f"Caution: {len(df)} cases chosen to illustrate the techniques, not a sample. Gaps and "
+             "clusters show what was collected, not how much disinformation there was or a trend.",
+             fontsize=8.5, color="#444444", style="italic")
     fig.tight_layout()
-    return KitFigure(fig, alt_text(df), _ids(df["sources"]), note=SOURCE_LINE.format(n=len(df)))
+    alt = alt_text(df) + (" The cases were chosen to illustrate the techniques, not sampled, so the dates show "
+                          "what was collected, not a trend.")
+    return KitFigure(fig, alt, _ids(df["sources"]), note=SOURCE_LINE.format(n=len(df)))
 
 
 def _ids(column) -> tuple[str, ...]:
