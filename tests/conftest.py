@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# tests/data holds fixtures and the scripts that made them, not tests (nor doctests to import)
+collect_ignore_glob = ["data/*"]
 
 
 def use_course(monkeypatch, root: Path) -> None:
