@@ -172,7 +172,9 @@ def discernment_chart(summary: list[dict[str, Any]], path: Path) -> str:
     phases = [r for r in summary if r["group"] in ("pre", "post", "delayed")]
     labels = {"discernment": "discernment (all right)", "real_detected": "real judged real",
               "false_detected": "false judged false", "response_bias": "response bias (<0 distrust)"}
-    style = {"pre": ("#E69F00", "//"), "post": ("#0072B2", ""), "delayed": ("#009E73", "..")}
+    from coursekit.maps.style import BLUE, GREEN, ORANGE
+
+    style = {"pre": (ORANGE, "//"), "post": (BLUE, ""), "delayed": (GREEN, "..")}
     fig = Figure(figsize=(8, 4.2))
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()

@@ -21,6 +21,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from coursekit.maps.style import BLUE
+
 LEVELS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 WELL_CALIBRATED = 0.05  # within 5 percentage points: "well calibrated"
 
@@ -93,7 +95,7 @@ def svg(c: Calibration, title: str) -> str:
     x = lambda v: pad + (v - 0.5) / 0.5 * (w - 2 * pad)  # noqa: E731
     y = lambda v: h - pad - v * (h - 2 * pad)  # noqa: E731
     points = " ".join(f"{x(lv):.0f},{y(share):.0f}" for lv, _, share in c.bins)
-    dots = "".join(f"<circle cx='{x(lv):.0f}' cy='{y(share):.0f}' r='{3 + min(n, 20) / 4:.1f}' fill='#0072B2'/>"
+    dots = "".join(f"<circle cx='{x(lv):.0f}' cy='{y(share):.0f}' r='{3 + min(n, 20) / 4:.1f}' fill='{BLUE}'/>"
                    for lv, n, share in c.bins)
     desc = ("Calibration curve: " + "; ".join(f"at {lv:.0%} sure, {share:.0%} right ({n} answers)"
                                               for lv, n, share in c.bins) + ". The dashed diagonal is perfect "
@@ -107,7 +109,7 @@ def svg(c: Calibration, title: str) -> str:
             f"<title id='ck-cal-t'>{html.escape(title)}</title><desc id='ck-cal-d'>{html.escape(desc)}</desc>"
             f"<rect x='{pad}' y='{pad}' width='{w - 2 * pad}' height='{h - 2 * pad}' fill='none' stroke='#888'/>"
             f"<line x1='{x(0.5)}' y1='{y(0.5)}' x2='{x(1)}' y2='{y(1)}' stroke='#555' stroke-dasharray='4 3'/>"
-            f"<polyline points='{points}' fill='none' stroke='#0072B2' stroke-width='2'/>{dots}{ticks}{yticks}"
+            f"<polyline points='{points}' fill='none' stroke='{BLUE}' stroke-width='2'/>{dots}{ticks}{yticks}"
             f"<text x='{w / 2}' y='{h - 6}' font-size='11' text-anchor='middle'>How sure you were</text>"
             f"<text x='12' y='{h / 2}' font-size='11' text-anchor='middle' transform='rotate(-90 12 {h / 2})'>"
             "Share right</text>"

@@ -17,8 +17,9 @@ Scored as the MIST reports its scores (Maertens et al. 2024), with counts over t
   the share of false claims judged real, both with the log-linear correction ((k + 0.5) / (n + 1))
   so that 0 and 1 stay finite. c above 0: a leaning to answer "false".
 
->>> items = [Item(id=f"r{i}", form="A", real=True, claim="c", why="w", sources=["s"]) for i in range(2)]
->>> items += [Item(id=f"f{i}", form="A", real=False, claim="c", why="w", sources=["s"]) for i in range(2)]
+>>> claim, why = "A claim about the region.", "Why it is real or false."
+>>> items = [Item(id=f"r{i}", form="A", real=True, claim=claim, why=why, sources=["s"]) for i in range(2)]
+>>> items += [Item(id=f"f{i}", form="A", real=False, claim=claim, why=why, sources=["s"]) for i in range(2)]
 >>> s = score(items, {"r0": "real", "r1": "false", "f0": "false", "f1": "false"})
 >>> (s.discernment, s.real_detected, s.false_detected, s.bias, s.distrust, s.naivety)
 (3, 1, 2, -1, 1, 0)
