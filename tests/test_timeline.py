@@ -255,30 +255,30 @@ def test_labels_never_overlap_labels_leader_lines_or_markers(timeline, recipe):
         plt.close(fig)
 
 
-def test_labels_are_readable_at_the_notebook_size(timeline):
+@pytest.fixture
+def whole(timeline):
+    """The whole timeline as drawn in module 02 (closed after the test)."""
+    kit = plot_timeline(timeline)
+    yield kit
+    plt.close(kit.figure)
+
+
+def test_labels_are_readable_at_the_notebook_size(whole):
     """Label text is at least 1/90 of the figure's width (10 pt on an 11-inch figure)."""
-    kit = plot_timeline(timeline)
-    fig = kit.figure
-    try:
-        width_pt = fig.get_size_inches()[0] * 72
-        sizes = [t.get_fontsize() for ax in fig.axes for t in _labels(ax)]
-        assert sizes and min(sizes) / width_pt >= 1 / 90
-    finally:
-        plt.close(fig)
+    fig = whole.figure
+    width_pt = fig.get_size_inches()[0] * 72
+    sizes = [t.get_fontsize() for ax in fig.axes for t in _labels(ax)]
+    assert sizes and min(sizes) / width_pt >= 1 / 90
 
 
-def test_panels_show_their_period_and_break_marks(timeline):
-    kit = plot_timeline(timeline)
-    fig = kit.figure
-    try:
-        assert len(fig.axes) > 1
-        for k, ax in enumerate(fig.axes):
-            assert ax.get_xlabel().startswith(f"Panel {k + 1} of {len(fig.axes)}")
-            breaks = [ln for ln in ax.lines if ln.get_gid() == "break"]
-            assert len(breaks) == 2 * ((k > 0) + (k < len(fig.axes) - 1))
-        assert "each on its own time scale" in kit.alt
-    finally:
-        plt.close(fig)
+def test_panels_show_their_period_and_break_marks(whole):
+    kit, fig = whole, whole.figure
+    assert len(fig.axes) > 1
+    for k, ax in enumerate(fig.axes):
+        assert ax.get_xlabel().startswith(f"Panel {k + 1} of {len(fig.axes)}")
+        breaks = [ln for ln in ax.lines if ln.get_gid() == "break"]
+        assert len(breaks) == 2 * ((k > 0) + (k < len(fig.axes) - 1))
+    assert "each on its own time scale" in kit.alt
 
 
 def test_the_axis_covers_the_period_asked_for(timeline):

@@ -1,4 +1,4 @@
-"""Safe HTML for the course site: Markdown inside ``<details>`` rendered, then sanitised.
+"""Safe HTML for the course site: Markdown inside ``<details>`` rendered, then sanitised; page checks.
 
 Notebook Markdown reaches the static site through nbconvert; a disclosure (``<details>``) must
 be pre-rendered as one HTML block, and that block is built from text an author (or an attacker
@@ -11,6 +11,10 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+NO_ALT_PROBLEM = "an image has no alt text"
 
 _DETAILS = re.compile(r"(<details[^>]*>\s*<summary>.*?</summary>)(.*?)(</details>)", re.S)
 SAFE_TAGS = {"p", "ul", "ol", "li", "strong", "em", "b", "i", "code", "pre", "br", "hr", "blockquote", "a",
@@ -111,3 +115,48 @@ def expand_details(source: str) -> str:
         return "\n".join(line for line in block.splitlines() if line.strip())
 
     return _DETAILS.sub(repl, source)
+
+
+class _Scan(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k.lower(): (v or "") for k, v in attrs}
+        remote = re.compile(r"^\s*(https?:)?//", re.I)
+        if tag == "script":
+            self._in_script = True
+            if remote.match(a.get("src", "")):
+                self.problems.append(f"a script loads from {a['src']}")
+        if tag == "link" and remote.match(a.get("href", "")) and "stylesheet" in a.get("rel", "").lower():
+            self.problems.append(f"a style sheet loads from {a['href']}")
+        if tag == "img":
+            if not a.get("alt", "").strip():
+                self.problems.append(f"{NO_ALT_PROBLEM} ({a.get('src', '')[:60]})")
+            if remote.match(a.get("src", "")):
+                self.problems.append(f"an image loads from {a['src']}")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and re.search(r"""(import\s*\(|from\s+)\s*["']https?:""", data):
+            self.problems.append("a script imports code from the network")
+
+
+def check_page(text: str) -> list[str]:
+    """What in a page would need the network, breaks widgets, or lacks alt text (empty = fine)."""
+    scan = _Scan()
+    scan.feed(text)
+    problems = scan.problems
+    if re.search(r"""@import\s+(url\()?\s*["']?https?:""", text, re.I):
+        problems.append("a style imports from the network")
+    for needle in (WIDGET_VIEW, WIDGET_STATE, "Error displaying widget"):
+        if needle in text:
+            problems.append(f"the page contains {needle!r}")
+    if re.search(r"<details[^>]*>\s*<summary>.*?</summary>\s*</details>", text, re.S):
+        problems.append("a <details> disclosure is empty: its answer is shown outside it")
+    return problems

@@ -33,7 +33,6 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -48,13 +47,18 @@ from coursekit.instructor.common import (
     resolve_root,
     select_modules,
 )
-from coursekit.instructor.sanitise import expand_details, safe_href, sanitise_html  # noqa: F401 (re-exported)
+from coursekit.instructor.sanitise import (  # noqa: F401 (re-exported)
+    NO_ALT_PROBLEM,
+    WIDGET_STATE,
+    WIDGET_VIEW,
+    check_page,
+    expand_details,
+    safe_href,
+    sanitise_html,
+)
 
 MARKER = ".coursekit-site"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 NO_ALT = "Figure without a description (the notebook did not give one)."
-NO_ALT_PROBLEM = "an image has no alt text"
 WIDGET_NOTE = "<p><em>Interactive control: open this notebook in Jupyter to use it.</em></p>"
 _QUIZ_CALL = re.compile(r"""\bshow\(\s*["'](\d{2})(?:/([a-z0-9][a-z0-9_-]*))?["']""")
 
@@ -285,51 +289,6 @@ def render(nb: Any, name: str, nb_dir: Path, *, prev: str | None = None, next_: 
                  "coursekit": {"css": PAGE_CSS + CSS, "prev": prev, "next": next_}}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body
-
-
-class _Scan(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[str] = []
-        self._in_script = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k.lower(): (v or "") for k, v in attrs}
-        remote = re.compile(r"^\s*(https?:)?//", re.I)
-        if tag == "script":
-            self._in_script = True
-            if remote.match(a.get("src", "")):
-                self.problems.append(f"a script loads from {a['src']}")
-        if tag == "link" and remote.match(a.get("href", "")) and "stylesheet" in a.get("rel", "").lower():
-            self.problems.append(f"a style sheet loads from {a['href']}")
-        if tag == "img":
-            if not a.get("alt", "").strip():
-                self.problems.append(f"{NO_ALT_PROBLEM} ({a.get('src', '')[:60]})")
-            if remote.match(a.get("src", "")):
-                self.problems.append(f"an image loads from {a['src']}")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
-            self._in_script = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_script and re.search(r"""(import\s*\(|from\s+)\s*["']https?:""", data):
-            self.problems.append("a script imports code from the network")
-
-
-def check_page(text: str) -> list[str]:
-    """What in a page would need the network, breaks widgets, or lacks alt text (empty = fine)."""
-    scan = _Scan()
-    scan.feed(text)
-    problems = scan.problems
-    if re.search(r"""@import\s+(url\()?\s*["']?https?:""", text, re.I):
-        problems.append("a style imports from the network")
-    for needle in (WIDGET_VIEW, WIDGET_STATE, "Error displaying widget"):
-        if needle in text:
-            problems.append(f"the page contains {needle!r}")
-    if re.search(r"<details[^>]*>\s*<summary>.*?</summary>\s*</details>", text, re.S):
-        problems.append("a <details> disclosure is empty: its answer is shown outside it")
-    return problems
 
 
 def index_html(course: Course, pages: dict[str, Path], failed: dict[str, str]) -> str:
