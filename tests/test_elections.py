@@ -121,4 +121,5 @@ def test_chart_marks_observation_by_shape_and_describes_itself(elections):
     assert "not observed by ODIHR" in labels and "full ODIHR mission" in labels
     alt = kit.alt
     assert "2020: 80.1% (not observed by ODIHR)" in alt and "official figures only" in alt
+    assert "2006: 83.0%" in alt and "2010: 79.7%" in alt  # one decimal, as the chart labels
     matplotlib.pyplot.close(fig)
