@@ -127,8 +127,11 @@ def evidence_table(df: pd.DataFrame, election: str | None = None) -> pd.DataFram
 
 def alt_text(pres: pd.DataFrame) -> str:
     """A description of the official-share chart for screen readers."""
-    parts = "; ".join(f"{r.year}: {r.lukashenka_pct:.1f}%{' (run-off)' if 'run-off' in str(r.official_result).lower() else ''} "
-                      f"({LABELS[r.observation]})" for r in pres.itertuples())
+    def runoff(r) -> str:
+        return " (run-off)" if "run-off" in str(r.official_result).lower() else ""
+
+    parts = "; ".join(f"{r.year}: {r.lukashenka_pct:.1f}%{runoff(r)} ({LABELS[r.observation]})"
+                      for r in pres.itertuples())
     return (f"Dot chart of Lukashenka's official share of the vote in {len(pres)} presidential "
             f"elections, {pres['year'].min()}–{pres['year'].max()}, on a 0–100% scale; marker shape "
             f"shows whether OSCE/ODIHR observed. {parts}. The chart shows official figures only, not "
