@@ -41,3 +41,51 @@ def test_a_kit_figure_carries_alt_text_and_sources_and_show_remembers_them(monke
     assert [k.sources for k in shown()[before:]] == [("src-a", "src-b")]
     assert shown()[-1].figure is None, "Sources needs the ids, not the drawing"
     assert render(KitFigure(plt.subplots()[0], "Another chart.")).alt == "Another chart."
+
+
+def _pixels(png: bytes):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def _savefig_tight(fig) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("beyond", [0, 2, 6])
+def test_a_trimmed_figure_shows_what_savefig_tight_shows_drawn_once(beyond):
+    """render() trims a chart in one drawing pass; the picture is savefig's "tight" one, text
+    reaching beyond the figure's edge included, at most a pixel apart."""
+    import numpy as np
+
+    def chart():
+        fig, ax = plt.subplots(figsize=(5, 3))
+        ax.plot([0, 1], [0, 1], color="black", linewidth=3)
+        ax.set_title("A title")
+        if beyond:  # a legend wider than the figure, as a long legend row of a kit chart is
+            ax.plot([], [], label="a long legend entry " * beyond)
+            fig.legend(loc="upper left", bbox_to_anchor=(0.5, 1.0))
+        return fig
+
+    draws = []
+    fig = chart()
+    fig.canvas.mpl_connect("draw_event", lambda event: draws.append(event))
+    got = _pixels(render(fig, "A line").png)
+    expected = _pixels(_savefig_tight(chart()))
+    assert len(draws) == (1 if beyond < 6 else 2)  # savefig draws twice; a legend inches beyond the edge, too
+    assert abs(got.shape[0] - expected.shape[0]) <= 1 and abs(got.shape[1] - expected.shape[1]) <= 1
+    if beyond:
+        assert got.shape[1] > 5 * 110  # the legend sticking out is in the picture
+    h, w = min(got.shape[0], expected.shape[0]), min(got.shape[1], expected.shape[1])
+    best = min(np.abs(got[dy:dy + h - 1, dx:dx + w - 1] - expected[ey:ey + h - 1, ex:ex + w - 1]).max(axis=2).mean()
+               for dy in (0, 1) for dx in (0, 1) for ey in (0, 1) for ex in (0, 1))
+    assert best < 2.0  # the same picture, shifted by under a pixel (mean difference per pixel, of 255)
+    assert best < np.abs(got[:h, :w] - 255).max(axis=2).mean() / 4  # and not merely blank
