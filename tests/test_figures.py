@@ -89,3 +89,22 @@ def test_a_trimmed_figure_shows_what_savefig_tight_shows_drawn_once(beyond):
                for dy in (0, 1) for dx in (0, 1) for ey in (0, 1) for ex in (0, 1))
     assert best < 2.0  # the same picture, shifted by under a pixel (mean difference per pixel, of 255)
     assert best < np.abs(got[:h, :w] - 255).max(axis=2).mean() / 4  # and not merely blank
+
+
+def test_after_a_first_figure_pyplot_figures_are_drawn_once_when_shown():
+    """geopandas asks for a redraw after every layer; once the kit has rendered a figure, a
+    pyplot figure on Agg (as in Jupyter's inline backend) is drawn only when it is output."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    render(plt.figure(), "An empty figure")
+    fig, ax = plt.subplots()
+    draws = []
+    fig.canvas.mpl_connect("draw_event", lambda event: draws.append(event))
+    layer = gpd.GeoSeries([box(0, 0, 1, 1), box(2, 0, 3, 1)])
+    for colour in ("red", "blue", "green"):
+        layer.plot(ax=ax, color=colour)
+    assert draws == []
+    png = render(fig, "Two squares").png
+    assert len(draws) == 1 and png.startswith(b"\x89PNG")
+    assert _pixels(png).min() < 100  # the squares are drawn

@@ -103,6 +103,7 @@ def render(fig, alt: str | None = None, caption: str | None = None, dpi: int = 1
     """
     import matplotlib.pyplot as plt
 
+    draw_pyplot_figures_when_shown()
     kit = fig if isinstance(fig, KitFigure) else None
     alt = alt or (kit.alt if kit else None)
     if not alt:
@@ -111,6 +112,38 @@ def render(fig, alt: str | None = None, caption: str | None = None, dpi: int = 1
     png = _png_of_exact(mpl, dpi) if kit is not None and not kit.tight else _png_of_tight(mpl, dpi)
     plt.close(mpl)
     return Figure(png, alt, caption)
+
+
+_HOOK = "coursekit.figures:_draw_when_shown"
+
+
+def draw_pyplot_figures_when_shown() -> None:
+    """From now on, figures made with pyplot are drawn when they are shown, not after each layer.
+
+    geopandas' ``.plot()`` asks the canvas to redraw after every layer; on Agg and in Jupyter's
+    inline backend, where nothing is on screen until the cell's figures are shown, that renders
+    the whole figure each time (a map of four layers was drawn five times). This adds a pyplot
+    figure hook (``rcParams["figure.hooks"]``) that turns the request into nothing for canvases
+    whose ``draw_idle`` draws at once; interactive canvases, which schedule their own drawing,
+    are left alone. What is shown does not change: ``show()``, ``savefig`` and the inline
+    backend draw the figure when they output it. :func:`render` calls this.
+    """
+    import matplotlib as mpl
+
+    hooks = mpl.rcParams["figure.hooks"]
+    if _HOOK not in hooks:
+        mpl.rcParams["figure.hooks"] = [*hooks, _HOOK]
+
+
+def _draw_when_shown(fig) -> None:
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    if type(fig.canvas).draw_idle is FigureCanvasBase.draw_idle:
+        fig.canvas.draw_idle = _no_draw
+
+
+def _no_draw(*args: Any, **kwargs: Any) -> None:
+    return None
 
 
 PNG_LEVEL = 3
