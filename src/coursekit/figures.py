@@ -196,12 +196,12 @@ def _png_of_tight(fig, dpi: int) -> bytes:
     pad = mpl.rcParams["savefig.pad_inches"]
     box = probe.box.padded(pad if isinstance(pad, int | float) else 0.1)
     left, top = round(box.x0 * dpi), round(rows - box.y1 * dpi)
-    w, h = int(box.width * dpi), int(box.height * dpi)
+    w, h = int(box.width * dpi + 1e-6), int(box.height * dpi + 1e-6)
     if left < 0 or top < 0 or left + w > cols or top + h > rows:  # drawn further out: draw that box
         buf = io.BytesIO()
         fig.savefig(buf, format="rgba", dpi=dpi, bbox_inches=Bbox.from_bounds(box.x0 - margin, box.y0 - margin,
                                                                               box.width, box.height))
-        w, h = int(box.width * dpi), int(box.height * dpi)
+        w, h = int(box.width * dpi + 1e-6), int(box.height * dpi + 1e-6)
         return _encode(buf.getbuffer(), (w, h), dpi)
     pixels = np.frombuffer(buf.getbuffer(), np.uint8).reshape(rows, cols, 4)[top:top + h, left:left + w]
     return _encode(np.ascontiguousarray(pixels), (w, h), dpi)

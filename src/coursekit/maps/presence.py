@@ -40,6 +40,7 @@ from coursekit.maps.toolkit import (
     countries,
     country_handle,
     draw_occupied,
+    fill_polygons,
     finish,
     halo,
     ids,
@@ -275,7 +276,7 @@ def within_reach_map(km: float = 100, iso3: str = "BLR", *, places: pd.DataFrame
     (ax,) = canvas.axes
     colour_countries(ax, world, [(allies, ALLY), (RUS_BLR, RUSSIA_BELARUS)])
     band = gpd.GeoSeries([geo.buffer_km(iso3, km)], crs=geo.WGS84).to_crs(crs)
-    band.plot(ax=ax, facecolor="none", edgecolor=PURPLE, hatch="...", linewidth=1.4, zorder=2)
+    fill_polygons(ax, band, facecolor="none", edgecolor=PURPLE, hatch="...", linewidth=1.4, zorder=2)
     draw_occupied(ax, None, facecolor=LAND, crs=crs)
     label_kaliningrad(ax, crs)
     name_label(ax, name.upper(), 28.0, 53.35, fontsize=11, crs=crs)

@@ -38,6 +38,7 @@ from coursekit.maps.toolkit import (
     defer_draws,
     draw_occupied,
     extent_words,
+    fill_polygons,
     finish,
     frame,
     halo,
@@ -90,7 +91,7 @@ def base_map(ax: Axes | None = None, extent: Sequence[float] = EUROPE, scale: st
            + ("; Crimea is drawn as part of Ukraine and hatched as territory occupied by Russia since 2014."
               if crimea else "."))
     sources = [*BASEMAP_SOURCES, *(CRIMEA_SOURCES if crimea else [])]
-    countries(scale).plot(ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.6, zorder=1)
+    fill_polygons(ax, countries(scale), facecolor=LAND, edgecolor=BORDER, linewidth=0.6, zorder=1)
     w, s, e, n = extent
     label_at = occupied_label_at if occupied_label_at and w <= occupied_label_at[0] <= e \
         and s <= occupied_label_at[1] <= n else None
@@ -142,8 +143,8 @@ def nato_enlargement_map(year: int | None = None, *, members: pd.DataFrame | Non
         if sub.empty:
             continue
         waves_shown.append(wave)
-        sub.plot(ax=ax, facecolor=wave[3], edgecolor=BORDER, linewidth=0.5, hatch=wave[4], hatchcolor=wave[5],
-                 zorder=2)
+        fill_polygons(ax, sub, facecolor=wave[3], edgecolor=BORDER, linewidth=0.5, hatch=wave[4], hatchcolor=wave[5],
+                      zorder=2)
     occupied_then = year is None or year >= 2014
     if occupied_then:
         draw_occupied(ax, (34.5, 43.1), facecolor=LAND)
@@ -215,8 +216,6 @@ def crimea_map() -> KitFigure:
     kit draws it (in Ukraine, hatched as occupied). The left panel is rebuilt from the kit's own
     layers (Ukraine minus the occupied outline, Russia plus it): the raw file is not shipped.
     """
-    import geopandas as gpd
-
     crs = BLACK_SEA_CRS
     world = countries("50m", crs)
     crimea = occupied(crs).geometry.iloc[0]
@@ -224,18 +223,17 @@ def crimea_map() -> KitFigure:
     rus = world.loc[world["iso3"] == "RUS", "geometry"].iloc[0]
     canvas = map_canvas(BLACK_SEA, width=12.0, panels=2, legend_rows=1, subtitle=True, panel_titles=True, crs=crs)
     others = world[~world["iso3"].isin(["UKR", "RUS"])]
+    ukr_stock, rus_stock = ukr.difference(crimea.buffer(3000)), rus.union(crimea)  # the left panel's two countries
     for ax, stock in zip(canvas.axes, (True, False), strict=True):
-        others.plot(ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.6)
+        fill_polygons(ax, others, facecolor=LAND, edgecolor=BORDER, linewidth=0.6)
         if stock:
-            gpd.GeoSeries([ukr.difference(crimea.buffer(3000))], crs=crs).plot(
-                ax=ax, facecolor=UKRAINE, edgecolor=BORDER, linewidth=0.6)
-            gpd.GeoSeries([rus.union(crimea)], crs=crs).plot(ax=ax, facecolor=RUSSIA_BELARUS, edgecolor=BORDER,
-                                                              linewidth=0.6)
+            fill_polygons(ax, [ukr_stock], facecolor=UKRAINE, edgecolor=BORDER, linewidth=0.6)
+            fill_polygons(ax, [rus_stock], facecolor=RUSSIA_BELARUS, edgecolor=BORDER, linewidth=0.6)
             pointer_label(ax, "Crimea drawn\nas part of Russia", (34.1, 45.3), (32.4, 43.7), fontsize=10.5, crs=crs)
             ax.set_title("As Natural Earth 4.1 draws it (de facto control)", loc="left", fontsize=11.5)
         else:
-            world[world["iso3"] == "UKR"].plot(ax=ax, facecolor=UKRAINE, edgecolor=BORDER, linewidth=0.6)
-            world[world["iso3"] == "RUS"].plot(ax=ax, facecolor=RUSSIA_BELARUS, edgecolor=BORDER, linewidth=0.6)
+            fill_polygons(ax, [ukr], facecolor=UKRAINE, edgecolor=BORDER, linewidth=0.6)
+            fill_polygons(ax, [rus], facecolor=RUSSIA_BELARUS, edgecolor=BORDER, linewidth=0.6)
             draw_occupied(ax, (32.4, 43.7), fontsize=10.5, facecolor=UKRAINE, crs=crs)
             ax.set_title("As this kit draws it (UN General Assembly resolution 68/262)", loc="left", fontsize=11.5)
         name_label(ax, "UKRAINE", 31.5, 48.6, fontsize=12, crs=crs)
@@ -280,10 +278,10 @@ def projection_panels(radius_km: float = 300.0, centres: Sequence[tuple[float, f
         ax = fig.add_axes((left, 0.2, 0.32, 0.62))
         world = countries("50m", crs)
         frame(ax, PROJECTION_EXTENT, crs)
-        world.plot(ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.4, zorder=1)
-        world[world["iso3"] == "BLR"].plot(ax=ax, facecolor=RUSSIA_BELARUS, edgecolor="#555555", linewidth=0.6,
-                                           hatch="..", zorder=2)
-        rings.to_crs(crs).plot(ax=ax, facecolor="none", edgecolor=VERMILION, linewidth=2, zorder=3)
+        fill_polygons(ax, world, facecolor=LAND, edgecolor=BORDER, linewidth=0.4, zorder=1)
+        fill_polygons(ax, world.geometry[world["iso3"] == "BLR"], facecolor=RUSSIA_BELARUS, edgecolor="#555555",
+                      linewidth=0.6, hatch="..", zorder=2)
+        fill_polygons(ax, rings.to_crs(crs), facecolor="none", edgecolor=VERMILION, linewidth=2, zorder=3)
         ax.set_title(f"{crs}\n{what}", fontsize=11)
         axes.append(ax)
     handles = [Line2D([], [], color=VERMILION, linewidth=2, label=f"Circle of {radius_km:g} km radius on the ground"),

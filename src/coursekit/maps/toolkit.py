@@ -284,7 +284,52 @@ def colour_countries(ax: Axes, world: gpd.GeoDataFrame, fills: Sequence[tuple[It
     for mask, colour in layers:
         if not mask.any():
             continue
-        world[mask].plot(ax=ax, facecolor=colour, edgecolor=BORDER, linewidth=linewidth, zorder=zorder)
+        fill_polygons(ax, world.geometry[mask], facecolor=colour, edgecolor=BORDER, linewidth=linewidth, zorder=zorder)
+
+
+def fill_polygons(ax: Axes, geoms: Iterable, **style: Any):
+    """Draw (multi)polygons on ``ax`` as ``GeoSeries.plot(ax=ax, **style)`` draws them (one patch
+    collection, each ring a closed path, holes included), and return the collection.
+
+    geopandas' ``.plot()`` costs about 12 ms a call before it draws anything (it defines a new
+    collection class and reads every argument each time), and rebuilds every polygon's path; a
+    map calls it up to nine times. Here the paths are built once per geometry and kept, so the
+    countries of the session's basemaps are converted once.
+    """
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import PathPatch
+
+    geoms = getattr(geoms, "geometry", geoms)
+    crs = getattr(geoms, "crs", None)
+    if crs is not None and crs.is_geographic:  # as geopandas: degrees of longitude shrink with latitude
+        _, south, _, north = geoms.total_bounds
+        ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
+    else:
+        ax.set_aspect("equal")
+    patches = [PathPatch(_polygon_path(g)) for g in geoms if g is not None and not g.is_empty]
+    collection = PatchCollection(patches, **style)
+    ax.add_collection(collection, autolim=True)
+    return collection
+
+
+_PATHS: dict[int, tuple[Any, Any]] = {}
+
+
+def _polygon_path(geom):
+    """The matplotlib path of a (multi)polygon, as geopandas builds it, kept per geometry."""
+    kept = _PATHS.get(id(geom))
+    if kept is not None and kept[0] is geom:
+        return kept[1]
+    import numpy as np
+    from matplotlib.path import Path
+
+    parts = [geom] if geom.geom_type == "Polygon" else geom.geoms
+    path = Path.make_compound_path(*(Path(np.asarray(ring.coords)[:, :2], closed=True)
+                                     for part in parts for ring in (part.exterior, *part.interiors)))
+    if len(_PATHS) > 4096:
+        _PATHS.clear()
+    _PATHS[id(geom)] = (geom, path)  # the geometry is kept with its path, so its id stays its own
+    return path
 
 
 def occupied_in_view(ax: Axes, crs: str = geo.METRIC) -> bool:
@@ -322,8 +367,8 @@ def draw_occupied(ax: Axes, label_at: tuple[float, float] | None, fontsize: floa
                   facecolor: str = "white", crs: str = geo.METRIC) -> None:
     """The occupied layer, hatched, with its label (``label_at``: lon/lat of the text, or None)."""
     occ = occupied(crs)
-    occ.plot(ax=ax, facecolor=facecolor, edgecolor=OCCUPIED_EDGE, hatch="////", linewidth=0.8, zorder=3,
-             gid="occupied")
+    fill_polygons(ax, occ.geometry, facecolor=facecolor, edgecolor=OCCUPIED_EDGE, hatch="////", linewidth=0.8,
+                  zorder=3, gid="occupied")
     if label_at is not None:
         point = occ.geometry.iloc[0].representative_point()
         ax.annotate(OCCUPIED_LABEL.replace(", occupied", ",\noccupied"), xy=(point.x, point.y),
