@@ -1,8 +1,9 @@
 """Performance benchmark: prints figures, asserts nothing.
 
 - the time of `import coursekit` (median of several fresh interpreters, minus bare start-up);
-- for each course notebook: execution time and the kernel's peak memory, next to a
-  baseline notebook that only imports the same libraries and draws one figure;
+- for each course notebook: execution time, the kernel's CPU time (user + system, from the
+  kernel's start: on a shared machine it moves far less than the clock) and its peak memory,
+  next to a baseline notebook that only imports the same libraries and draws one figure;
 - the size of data/ and the whole course's time;
 - each map and chart that modules 03 and 04 draw: seconds to build it and render it to PNG
   (in one warm process, best of MAP_REPEAT runs), and their median.
@@ -27,7 +28,8 @@ RATIO_BUDGET = 1.5  # each module within 1.5x the baseline notebook's time
 MAP_BUDGET_S = 0.25  # the median map, built and rendered to PNG
 MEM_BUDGET_MB = 400  # peak kernel memory (Binder gives 1-2 GB per user)
 COURSE_BUDGET_S = 60.0
-MEM_CELL = "import resource as _r; print('PEAK_KB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"
+MEM_CELL = ("import resource as _r; _u = _r.getrusage(_r.RUSAGE_SELF); "
+            "print('PEAK_KB', _u.ru_maxrss, 'CPU_S', _u.ru_utime + _u.ru_stime)")
 BASELINE = """\
 import io
 
@@ -114,16 +116,18 @@ def print_map_times() -> None:
     print(f"median: {median:.2f} s per map, {cpu:.2f} s of CPU ({verdict})")
 
 
-def best_of(nb, repeat: int = REPEAT) -> tuple[float, float]:
-    """The fastest of ``repeat`` runs (as timeit does: slower runs measure noise) and the peak memory."""
+def best_of(nb, repeat: int = REPEAT) -> tuple[float, float, float]:
+    """The fastest of ``repeat`` runs (as timeit does: slower runs measure noise), the peak memory
+    and the least kernel CPU time."""
     import copy
 
     runs = [run_notebook(copy.deepcopy(nb)) for _ in range(repeat)]
-    return min(r[0] for r in runs), max(r[1] for r in runs)
+    return min(r[0] for r in runs), max(r[1] for r in runs), min(r[2] for r in runs)
 
 
-def run_notebook(nb) -> tuple[float, float]:
-    """Execute a notebook in a fresh kernel; return (seconds, peak kernel memory in MB)."""
+def run_notebook(nb) -> tuple[float, float, float]:
+    """Execute a notebook in a fresh kernel; return (seconds, peak kernel memory in MB, kernel CPU
+    seconds: user + system time of the kernel process from its start, imports included)."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -138,7 +142,7 @@ def run_notebook(nb) -> tuple[float, float]:
     seconds = time.perf_counter() - t
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
     kb = int(text.split("PEAK_KB")[1].split()[0])
-    return seconds, kb / 1024
+    return seconds, kb / 1024, float(text.split("CPU_S")[1].split()[0])
 
 
 def main(argv: list[str]) -> int:
@@ -161,22 +165,24 @@ def main(argv: list[str]) -> int:
     paths = [Path(a) for a in argv] or [m.path for m in load_course().available]
     base_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BASELINE)])
     run_notebook(base_nb.copy())  # warm-up: byte-compiles and fills the disk cache
-    base_s, base_mb = best_of(base_nb)
-    print(f"\n{'notebook':<36} {'seconds':>8} {'× base':>7} {'peak MB':>8}  budget")
-    print(f"{'(baseline: imports + one figure)':<36} {base_s:>8.2f} {1.0:>7.2f} {base_mb:>8.0f}")
+    base_s, base_mb, base_cpu = best_of(base_nb)
+    print(f"\n{'notebook':<36} {'seconds':>8} {'× base':>7} {'CPU s':>6} {'× base':>7} {'peak MB':>8}  budget")
+    print(f"{'(baseline: imports + one figure)':<36} {base_s:>8.2f} {1.0:>7.2f} {base_cpu:>6.2f} {1.0:>7.2f} "
+          f"{base_mb:>8.0f}")
     total = 0.0
     over = []
     from coursekit.progressbar import track
 
     for path in track(paths, "notebooks", unit="notebook"):
-        seconds, mb = best_of(nbformat.read(path, as_version=4))
+        seconds, mb, cpu = best_of(nbformat.read(path, as_version=4))
         total += seconds
         ratio = seconds / base_s
         flags = [f for f, bad in (("time > 1.5× base", ratio > RATIO_BUDGET), ("memory > 400 MB", mb > MEM_BUDGET_MB))
                  if bad]
         if flags:
             over.append(path.name)
-        print(f"{path.name:<36} {seconds:>8.2f} {ratio:>7.2f} {mb:>8.0f}  {', '.join(flags) or 'ok'}")
+        print(f"{path.name:<36} {seconds:>8.2f} {ratio:>7.2f} {cpu:>6.2f} {cpu / base_cpu:>7.2f} {mb:>8.0f}  "
+              f"{', '.join(flags) or 'ok'}")
     verdict = "ok" if total <= COURSE_BUDGET_S else f"over the {COURSE_BUDGET_S:.0f} s budget"
     print(f"\nwhole course: {total:.1f} s for {len(paths)} notebook(s) ({verdict})")
     if over:
