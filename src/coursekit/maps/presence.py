@@ -241,7 +241,7 @@ def suwalki_map(scale: str = "10m", *, places: pd.DataFrame | None = None) -> Ki
            f"Belarus and Russia's Kaliningrad exclave: {gap.km:.0f} km. The Poland–Lithuania border between them "
            f"is highlighted in orange and measures {border_km:.0f} km as drawn on this generalised map (the "
            f"official length is longer). A dashed line shows that Vilnius lies {vil_km:.0f} km from the Belarusian "
-           "border. Suwałki, the Polish town that gives the gap its name, is marked.")
+           "border. Open circles mark Vilnius and Suwałki, the Polish town that gives the gap its name.")
     source = source_line(f"Natural Earth 4.1 (1:{scale}) via world-atlas 2.0.2", "town points: GeoNames",
                          "lengths measured by the kit in ETRS89-LAEA (EPSG:3035); map drawn in a LAEA centred on "
                          "the gap so that north is up")
@@ -290,9 +290,9 @@ def within_reach_map(km: float = 100, iso3: str = "BLR", *, places: pd.DataFrame
                country_handle(LAND, "Other country"), *([occupied_handle()] if occupied_in_view(ax, crs) else [])]
     listed = "; ".join(f"{r.name} ({r.km:.0f} km)" for r in near.itertuples()) or "none of the course's places"
     alt = (f"Map of {name} and its neighbours with a dotted band {km:g} km wide around {name}'s border, "
-           f"measured in EPSG:3035. Places of the course within the band: {listed}. NATO members are cream, "
-           "Russia and Belarus grey" + ("; Crimea is hatched as Ukrainian territory occupied by Russia."
-                                        if occupied_in_view(ax, crs) else "."))
+           f"measured in EPSG:3035. Open circles mark the places of the course within the band: {listed}. "
+           "NATO members are cream, Russia and Belarus grey"
+           + ("; Crimea is hatched as Ukrainian territory occupied by Russia." if occupied_in_view(ax, crs) else "."))
     sources = [*BASEMAP_SOURCES, *(CRIMEA_SOURCES if occupied_in_view(ax, crs) else []), *ids(near["source"])]
     source = source_line(BASEMAP_CREDIT, "places: data/places.csv",
                          f"band buffered {km:g} km in ETRS89-LAEA (EPSG:3035) on the 1:50m borders")
@@ -400,7 +400,7 @@ def belarus_military_map(exercise: str | None = None, *, grounds: pd.DataFrame |
            "Open circles mark the capitals Minsk and Vilnius. Every marker sits at the nearest town, not at the "
            f"site's own position. NATO members ({allies}) are cream; Russia (with its Kaliningrad exclave) and "
            "Belarus grey; Ukraine light grey.")
-    sources = [*BASEMAP_SOURCES, *CRIMEA_SOURCES, *ids(grounds["source"]), *ids(sites["source"]),
+    sources = [*BASEMAP_SOURCES, *ids(grounds["source"]), *ids(sites["source"]),
                *ids(capitals["source"]), *ids(nato.loc[nato["iso3"].isin(in_view), "source"])]
     source = source_line(BASEMAP_CREDIT,
                          "grounds: Belarusian and Russian defence ministries via state media, Interfax, the "
