@@ -61,7 +61,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 #: Where the year labels of small members go (lon, lat of the text); a thin line joins label and country.
-_YEAR_LABEL_AT = {"LUX": (2.4, 52.45), "SVN": (13.0, 44.3), "MNE": (18.0, 41.7), "ALB": (18.7, 39.2)}
+#: The western Balkans' labels stand in a line down the Adriatic and Ionian seas, north to south in the
+#: order of their countries (North Macedonia's in the Aegean), so that no two crowd.
+_YEAR_LABEL_AT = {"LUX": (1.9, 52.3), "SVN": (12.9, 44.75), "HRV": (14.9, 43.2), "MNE": (17.6, 41.3),
+                  "ALB": (18.6, 38.9), "MKD": (25.6, 39.3)}
+#: Labels placed inside their country but off its default point, to leave the Adriatic labels room.
+_YEAR_INSIDE_AT = {"ITA": (11.95, 42.45)}
 
 
 def base_map(ax: Axes | None = None, extent: Sequence[float] = EUROPE, scale: str = "50m", *,
@@ -195,7 +200,7 @@ def _wave_label(wave: tuple, shown: pd.DataFrame) -> str:
 
 def _year_labels(ax: Axes, members: gpd.GeoDataFrame) -> None:
     for row in members.itertuples():
-        x, y = largest_part_point(row.geometry)
+        x, y = xy(*_YEAR_INSIDE_AT[row.iso3]) if row.iso3 in _YEAR_INSIDE_AT else largest_part_point(row.geometry)
         text = str(int(row.joined))
         if row.iso3 in _YEAR_LABEL_AT:
             ax.annotate(text, (x, y), xytext=xy(*_YEAR_LABEL_AT[row.iso3]), fontsize=8, ha="center",
