@@ -278,6 +278,8 @@ def projection_panels(radius_km: float = 300.0, centres: Sequence[tuple[float, f
         lons, lats, _ = geod.fwd([lon] * 72, [lat] * 72, list(range(0, 360, 5)), [radius_km * 1000.0] * 72)
         circles.append(Polygon(zip(lons, lats, strict=True)))
     rings = gpd.GeoSeries(circles, crs=geo.WGS84)
+    _, south, _, north = rings.total_bounds
+    mid_lat = (south + north) / 2  # where geopandas' aspect for EPSG:4326 (the last layer plotted) is true
     fig = plt.figure(figsize=(14, 6.9))
     defer_draws(fig)
     axes = []
@@ -290,12 +292,19 @@ def projection_panels(radius_km: float = 300.0, centres: Sequence[tuple[float, f
                                            hatch="..", zorder=2)
         rings.to_crs(crs).plot(ax=ax, facecolor="none", edgecolor=VERMILION, linewidth=2, zorder=3)
         ax.set_title(f"{crs}\n{what}", fontsize=11)
+        if crs == geo.WGS84:  # geopandas' automatic aspect for a geographic CRS: 1/cos(middle latitude)
+            ax.text(0.5, -0.02, f"Aspect set by geopandas: 1/cos({mid_lat:.1f}°) ≈ {ax.get_aspect():.2f}, so a degree\n"
+                    f"of longitude is drawn true to scale only near {mid_lat:.1f}°N", transform=ax.transAxes,
+                    ha="center", va="top", fontsize=9, color=TEXT)
         axes.append(ax)
     handles = [Line2D([], [], color=VERMILION, linewidth=2, label=f"Circle of {radius_km:g} km radius on the ground"),
                country_handle(RUSSIA_BELARUS, "Belarus", "..")]
     alt = (f"Three maps of Europe side by side, in EPSG:4326, EPSG:3857 and EPSG:3035, each with the same "
            f"{len(circles)} circles of {radius_km:g} km radius on the ground and Belarus shaded. In degrees "
-           "(EPSG:4326) the circles turn into ovals, wide in the north and tall in the south; in Web Mercator "
+           f"(EPSG:4326), drawn with the aspect geopandas sets for a geographic CRS (1/cos of the middle latitude, "
+           f"{mid_lat:.1f}°N, so that a degree of longitude is true to scale there), the circles near that latitude "
+           "look round, those to the north wide and those to the south tall: the shapes come partly from that "
+           "automatic aspect, not from the CRS alone; in Web Mercator "
            "(EPSG:3857) they stay round but grow towards the north, so that the circle at 67°N looks about twice as "
            "wide as those at 40°N; in ETRS89-LAEA (EPSG:3035) all circles look about the same.")
     return finish(MapCanvas(fig, axes, 0.135), "The same circles on the ground in three coordinate reference systems",
