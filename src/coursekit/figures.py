@@ -162,17 +162,19 @@ def _png_of_exact(fig, dpi: int) -> bytes:
 
 
 def _png_of_tight(fig, dpi: int) -> bytes:
-    """A figure trimmed to what it draws, as ``savefig(bbox_inches="tight")`` trims it, in one
-    drawing pass instead of two.
+    """A figure trimmed to what it draws, as ``savefig(bbox_inches="tight")`` trims it, with one
+    layout instead of two.
 
-    ``savefig`` lays the figure out once to find the bounding box of what it draws (which may
-    reach beyond the figure's edge: a long legend, a last tick label) and then draws it again,
-    shifted. Here the figure is drawn once onto a canvas three inches wider on every side; while it
-    draws, the same bounding box is measured (``Figure.get_tightbbox``, with the renderer that
-    draws, whose text measurements are then already known), and that box, with
-    ``savefig.pad_inches`` around it, is cut out of the pixels. The picture is the same, placed
-    up to half a pixel differently (``savefig`` shifts by fractions of a pixel, a cut cannot).
-    What is drawn further beyond the figure's edge takes a second pass, as with ``savefig``.
+    ``savefig`` lays the figure out once (a drawing pass that paints nothing) to find the bounding
+    box of what it draws, which may reach beyond the figure's edge (a long legend, a last tick
+    label), and then draws it, shifted, with a new renderer that measures every text again. Here
+    the figure is drawn once onto a canvas three inches wider on every side: before anything is
+    painted, an artist drawn first measures the same box (``Figure.get_tightbbox``, with the
+    renderer that then paints, so every text is measured once), and after the drawing that box,
+    with ``savefig.pad_inches`` around it, is cut out of the pixels. The picture is the same,
+    placed up to half a pixel differently (``savefig`` shifts by fractions of a pixel, a cut
+    cannot). When the box reaches beyond the wider canvas, the drawing stops at once and that box
+    is drawn, as ``savefig`` would.
     """
     import math
 
@@ -182,49 +184,62 @@ def _png_of_tight(fig, dpi: int) -> bytes:
 
     margin = math.ceil(3 * dpi) / dpi  # 3 inches in whole pixels: the cut keeps the figure's pixel grid
     width, height = fig.get_size_inches()
-    probe = _probe_class()()
+    pad = mpl.rcParams["savefig.pad_inches"]
+    probe = _probe_class()(pad if isinstance(pad, int | float) else 0.1, dpi)
     fig.add_artist(probe)
+    buf = io.BytesIO()
     try:
-        buf = io.BytesIO()
         fig.savefig(buf, format="rgba", dpi=dpi, bbox_inches=Bbox.from_bounds(-margin, -margin, width + 2 * margin,
                                                                               height + 2 * margin))
+        overflow = False
+    except _Overflow:
+        overflow = True
     finally:
         probe.remove()
-    if probe.box is None:
-        return _png_of_savefig_tight(fig, dpi)
-    cols, rows = probe.size
-    pad = mpl.rcParams["savefig.pad_inches"]
-    box = probe.box.padded(pad if isinstance(pad, int | float) else 0.1)
-    left, top = round(box.x0 * dpi), round(rows - box.y1 * dpi)
-    w, h = int(box.width * dpi + 1e-6), int(box.height * dpi + 1e-6)
-    if left < 0 or top < 0 or left + w > cols or top + h > rows:  # drawn further out: draw that box
+    if overflow:  # drawn further out: draw that box alone
+        box = probe.box
         buf = io.BytesIO()
         fig.savefig(buf, format="rgba", dpi=dpi, bbox_inches=Bbox.from_bounds(box.x0 - margin, box.y0 - margin,
                                                                               box.width, box.height))
-        w, h = int(box.width * dpi + 1e-6), int(box.height * dpi + 1e-6)
-        return _encode(buf.getbuffer(), (w, h), dpi)
-    pixels = np.frombuffer(buf.getbuffer(), np.uint8).reshape(rows, cols, 4)[top:top + h, left:left + w]
+        return _encode(buf.getbuffer(), (int(box.width * dpi + 1e-6), int(box.height * dpi + 1e-6)), dpi)
+    if probe.box is None:
+        return _png_of_savefig_tight(fig, dpi)
+    left, top, w, h = probe.cut
+    pixels = np.frombuffer(buf.getbuffer(), np.uint8).reshape(probe.size[1], probe.size[0], 4)[top:top + h,
+                                                                                               left:left + w]
     return _encode(np.ascontiguousarray(pixels), (w, h), dpi)
+
+
+class _Overflow(Exception):
+    """The figure draws beyond the canvas that :func:`_png_of_tight` drew it on."""
 
 
 @functools.cache
 def _probe_class():
-    """A matplotlib artist, drawn last, that measures the figure's tight bounding box with the
-    renderer drawing it (made on first use: matplotlib is not imported with this module)."""
+    """A matplotlib artist, drawn first, that measures the figure's tight bounding box (with
+    ``pad`` inches around it) with the renderer about to paint it, and where that box lies in the
+    renderer's pixels; made on first use: matplotlib is not imported with this module."""
     from matplotlib.artist import Artist
 
     class TightBoxProbe(Artist):
         box = None
         size = (0, 0)
+        cut = (0, 0, 0, 0)
 
-        def __init__(self) -> None:
+        def __init__(self, pad: float, dpi: float) -> None:
             super().__init__()
+            self.pad, self.dpi = pad, dpi
             self.set_in_layout(False)
-            self.set_zorder(float("inf"))
+            self.set_zorder(float("-inf"))
 
         def draw(self, renderer) -> None:
-            self.box = self.get_figure(root=True).get_tightbbox(renderer)
-            self.size = (int(renderer.width), int(renderer.height))
+            box = self.get_figure(root=True).get_tightbbox(renderer).padded(self.pad)
+            cols, rows = int(renderer.width), int(renderer.height)
+            left, top = round(box.x0 * self.dpi), round(rows - box.y1 * self.dpi)
+            w, h = int(box.width * self.dpi + 1e-6), int(box.height * self.dpi + 1e-6)
+            self.box, self.size, self.cut = box, (cols, rows), (left, top, w, h)
+            if left < 0 or top < 0 or left + w > cols or top + h > rows:
+                raise _Overflow
 
     return TightBoxProbe
 
