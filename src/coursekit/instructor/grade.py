@@ -101,45 +101,109 @@ class Keys:
                 key = bank.key(q.id)
                 self.k_digest[(mid, q.id)] = key.digest() if key else None
         self.graded = {qkey: q.graded for qkey, q in self.questions.items()}
-        self._memo: dict[tuple[str, str, Any], Result] = {}
+        #: (module, question) -> (question hash, points, key hash): what the tamper checks compare
+        self.info = {qkey: (self.q_digest[qkey], q.points, self.k_digest[qkey]) for qkey, q in self.questions.items()}
+        # Per graded question: frozen answer -> its result, its index in ``entries``, the misconceptions it shows.
+        self._memo: dict[tuple[str, str], dict[Any, Result]] = {}
         # What grading keeps of each distinct answer: (question, score, fully right, wrong-answer label).
         self.entries: list[tuple[tuple[str, str], float | None, bool, str | None]] = []
-        self._entry_ids: dict[tuple[str, str, Any], int] = {}
+        self._entry_ids: dict[tuple[str, str], dict[Any, int]] = {}
+        self._by_entry: dict[tuple[tuple[str, str], float | None, bool, str | None], int] = {}
         self._ungraded: dict[tuple[str, str], int] = {}
+        self._held: dict[tuple[str, str], dict[Any, list[str]]] = {}
+        self._pooled: dict[tuple[str, str], bool] = {}
 
     def check(self, module: str, qid: str, answer: Any) -> Result:
         """The result of ``answer`` against the current key (memoised for graded questions)."""
-        q = self.questions[(module, qid)]
-        if not self.graded[(module, qid)]:  # reflections: cheap to check, and each text is different
-            return check(q, self.banks[module].key(qid), answer)
-        memo_key = (module, qid, _freeze(answer))
-        result = self._memo.get(memo_key)
+        qkey = (module, qid)
+        memo = self._memo.get(qkey)
+        if memo is None:
+            q = self.questions[qkey]
+            if not self.graded[qkey]:  # reflections: cheap to check, and each text is different
+                return check(q, self.banks[module].key(qid), answer)
+            memo = self._memo[qkey] = {}
+        frozen = _answer_key(answer)
+        result = memo.get(frozen)
         if result is None:
-            result = check(q, self.banks[module].key(qid), answer)
-            self._memo[memo_key] = result
+            result = memo[frozen] = check(self.questions[qkey], self.banks[module].key(qid), answer)
         return result
 
     def entry(self, module: str, qid: str, answer: Any) -> int:
         """The index in :attr:`entries` of what ``answer`` earns (one entry per distinct answer)."""
-        q = self.questions[(module, qid)]
-        if not self.graded[(module, qid)]:
-            idx = self._ungraded.get((module, qid))
+        qkey = (module, qid)
+        if not self.graded[qkey]:
+            idx = self._ungraded.get(qkey)
             if idx is None:
-                idx = self._ungraded[(module, qid)] = len(self.entries)
-                self.entries.append(((module, base_id(qid)), None, False, None))
+                idx = self._ungraded[qkey] = self.add_entry(((module, base_id(qid)), None, False, None))
             return idx
-        memo_key = (module, qid, _freeze(answer))
-        idx = self._entry_ids.get(memo_key)
+        ids = self._entry_ids.get(qkey)
+        if ids is None:
+            ids = self._entry_ids[qkey] = {}
+        frozen = _answer_key(answer)
+        idx = ids.get(frozen)
         if idx is None:
             result = self.check(module, qid, answer)
             row = (module, base_id(qid))  # statistics per bank question: a variant counts for its template
             if result.score is None:
                 entry = (row, None, False, None)
             else:
-                entry = (row, result.score, bool(result.correct), None if result.correct else answer_label(q, answer))
-            idx = self._entry_ids[memo_key] = len(self.entries)
+                entry = (row, result.score, bool(result.correct),
+                         None if result.correct else answer_label(self.questions[qkey], answer))
+            idx = ids[frozen] = self.add_entry(entry)
+        return idx
+
+    def add_entry(self, entry: tuple[tuple[str, str], float | None, bool, str | None]) -> int:
+        """The index of ``entry`` in :attr:`entries`, added if new (equal entries share one index)."""
+        idx = self._by_entry.get(entry)
+        if idx is None:
+            idx = self._by_entry[entry] = len(self.entries)
             self.entries.append(entry)
         return idx
+
+    def held(self, module: str, qid: str, answer: Any) -> list[str]:
+        """The misconceptions a wrong answer reveals (:func:`items.held`), once per distinct answer."""
+        qkey = (module, qid)
+        memo = self._held.get(qkey)
+        if memo is None:
+            memo = self._held[qkey] = {}
+        frozen = _answer_key(answer)
+        found = memo.get(frozen)
+        if found is None:
+            found = memo[frozen] = item_analysis.held(self.questions[qkey], self.banks[module].key(qid), answer)
+        return found
+
+    def pooled(self, module: str, qid: str) -> bool:
+        """Whether a stored id is a variant or a pool's question (:func:`variants.is_pooled`), memoised."""
+        found = self._pooled.get((module, qid))
+        if found is None:
+            found = self._pooled[(module, qid)] = pooled.is_pooled(self.banks[module], qid)
+        return found
+
+
+def _answer_key(answer: Any) -> Any:
+    """A hashable key for a stored answer, equal for equal answers of equal types (a memo key).
+
+    The shapes the kit's questions take are keyed without recursion: an id or text (the string
+    itself), a true/false or a number (with its type: 1, 1.0 and True differ), a list of ids,
+    an object of ids; anything else through :func:`_freeze`. One shape always takes one path,
+    so an answer always gets the same key.
+    """
+    kind = type(answer)
+    if kind is str:
+        return answer
+    if kind is bool or kind is int or kind is float:
+        return (kind, answer)
+    if kind is list:
+        for item in answer:
+            if type(item) is not str:
+                return _freeze(answer)
+        return ("ids", tuple(answer))
+    if kind is dict:
+        for item in answer.values():
+            if type(item) is not str:
+                return _freeze(answer)
+        return ("map", tuple(sorted(answer.items())))
+    return _freeze(answer)
 
 
 def _freeze(value: Any) -> Any:
@@ -147,7 +211,7 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, dict):
         return ("d", tuple(sorted((str(k), _freeze(v)) for k, v in value.items())))
     if isinstance(value, list):
-        return ("l", tuple(_freeze(v) for v in value))
+        return ("l", tuple([_freeze(v) for v in value]))
     return (type(value).__name__, value)
 
 
@@ -235,22 +299,23 @@ def _resolve_duplicates(subs: list[Submission]) -> tuple[list[Submission], list[
 def assess(sub: Submission, keys: Keys) -> Outcome:
     """Re-check the latest answer to each question of one file against the current key."""
     outcome = Outcome({m: None for m in keys.banks}, [], array("i"), [])
-    points = outcome.points
+    points, info, entries = outcome.points, keys.info, keys.entries
     for (mid, qid), e in sorted(sub.latest.items()):
-        if (mid, qid) not in keys.questions:
+        known = info.get((mid, qid))
+        if known is None:
             outcome.flags.append(Problem(str(sub.path), sub.learner, "unknown-question", "answer not graded",
                                          f"{mid}/{qid}: no such question in the key folder"))
             continue
-        if e["question_hash"] != keys.q_digest[(mid, qid)]:
+        if e["question_hash"] != known[0]:
             outcome.stale.append((mid, base_id(qid)))
             outcome.flags.append(Problem(str(sub.path), sub.learner, "stale-question", "answer not graded",
                                          f"{mid}/{qid}: answered an earlier version of the question (hash "
-                                         f"{e['question_hash'][:10]}…, now {keys.q_digest[(mid, qid)][:10]}…); "
+                                         f"{e['question_hash'][:10]}…, now {known[0][:10]}…); "
                                          "ask for a new answer or grade it by hand"))
             continue
-        if pooled.is_pooled(keys.banks[mid], qid):
+        if keys.pooled(mid, qid):
             given, refused = pooled.check_assigned(keys.banks[mid], sub.learner, qid)
-            score = None if refused else keys.entries[keys.entry(mid, qid, e["answer"])][1]
+            score = None if refused else entries[keys.entry(mid, qid, e["answer"])][1]
             outcome.variants.append([sub.learner, mid, base_id(qid), qid, given, fmt(score),
                                      "no" if refused else "yes"])
             if refused:
@@ -259,12 +324,11 @@ def assess(sub: Submission, keys: Keys) -> Outcome:
                 continue
         idx = keys.entry(mid, qid, e["answer"])
         outcome.answers.append(idx)
-        row, score, correct, _wrong = keys.entries[idx]  # row: the bank's question (a template for a variant)
+        row, score, correct, _wrong = entries[idx]  # row: the bank's question (a template for a variant)
         if score is not None:
             points[mid] = (points[mid] or 0.0) + score
             if not correct:
-                outcome.misconceptions += [(row, m) for m in item_analysis.held(
-                    keys.questions[(mid, qid)], keys.banks[mid].key(qid), e["answer"])]
+                outcome.misconceptions += [(row, m) for m in keys.held(mid, qid, e["answer"])]
     return outcome
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import operator
 import os
 import re
 import stat
@@ -62,6 +63,10 @@ MAX_FILE_BYTES = 20_000_000  # 20 MB: a long capstone export is well under 1 MB
 MAX_DEPTH = 16  # nesting of an answer (the kit's answers nest at most 2 deep)
 _MAX_INT = 2**53  # ids and scores beyond this are not numbers the kit writes
 _VERSION = re.compile(r"^(\d+)\.(\d+)")
+_INF = math.inf
+_EVENT_SIZE = len(EVENT_FIELDS)  # an event with no optional field
+_BY_ID = operator.itemgetter("id")
+_MODES = frozenset(("formative", "assessed"))
 
 
 @dataclass(frozen=True)
@@ -159,27 +164,78 @@ def _check_structure(doc: Any) -> tuple[str, list[dict[str, Any]]]:
         raise Rejected("malformed", "field 'learner' is empty", learner)
     events = doc["events"]
     for n, event in enumerate(events, start=1):
-        if not isinstance(event, dict):
-            raise Rejected("malformed", f"event {n} is not an object", learner)
-        for name, types in EVENT_FIELDS.items():
-            if name not in event:
-                raise Rejected("malformed", f"{_where(n, event)}: field '{name}' is missing", learner)
-            if types is not None and not _type_ok(event[name], types):
-                value = event[name]
-                what = ("is not a finite number the kit writes" if type(value) in (int, float)
-                        else f"has the wrong type ({type(value).__name__})")
-                raise Rejected("malformed", f"{_where(n, event)}: field '{name}' {what}", learner)
-        answer = event["answer"]
-        if isinstance(answer, list | dict) and _depth(answer, MAX_DEPTH) > MAX_DEPTH:
-            raise Rejected("malformed", f"{_where(n, event)}: the answer is nested more than {MAX_DEPTH} "
-                           "levels deep; no question of the kit takes such an answer", learner)
-        if event["mode"] not in ("formative", "assessed"):
-            raise Rejected("malformed", f"{_where(n, event)}: mode {event['mode']!r} is not formative "
-                           "or assessed", learner)
-        problem = learning.check_event(event)  # the optional fields of schema-2 stores
-        if problem:
-            raise Rejected("malformed", f"{_where(n, event)}: {problem}", learner)
+        if type(event) is not dict or not _event_fits(event):
+            _check_event_structure(n, event, learner)  # names the problem (or passes an unusual good event)
     return learner, events
+
+
+def _check_event_structure(n: int, event: Any, learner: str) -> None:
+    """Every structure check of one event; raises :class:`Rejected` naming the first problem."""
+    if not isinstance(event, dict):
+        raise Rejected("malformed", f"event {n} is not an object", learner)
+    for name, types in EVENT_FIELDS.items():
+        if name not in event:
+            raise Rejected("malformed", f"{_where(n, event)}: field '{name}' is missing", learner)
+        if types is not None and not _type_ok(event[name], types):
+            value = event[name]
+            what = ("is not a finite number the kit writes" if type(value) in (int, float)
+                    else f"has the wrong type ({type(value).__name__})")
+            raise Rejected("malformed", f"{_where(n, event)}: field '{name}' {what}", learner)
+    answer = event["answer"]
+    if isinstance(answer, list | dict) and _depth(answer, MAX_DEPTH) > MAX_DEPTH:
+        raise Rejected("malformed", f"{_where(n, event)}: the answer is nested more than {MAX_DEPTH} "
+                       "levels deep; no question of the kit takes such an answer", learner)
+    if event["mode"] not in ("formative", "assessed"):
+        raise Rejected("malformed", f"{_where(n, event)}: mode {event['mode']!r} is not formative "
+                       "or assessed", learner)
+    problem = learning.check_event(event)  # the optional fields of schema-2 stores
+    if problem:
+        raise Rejected("malformed", f"{_where(n, event)}: {problem}", learner)
+
+
+def _number_fits(value: Any) -> bool:
+    """What :func:`_type_ok` accepts as a number (int or float), tested inline."""
+    kind = type(value)
+    if kind is float:
+        return -_INF < value < _INF
+    return kind is int and -_MAX_INT <= value <= _MAX_INT
+
+
+def _event_fits(e: dict[str, Any]) -> bool:
+    """True when an event passes every check of :func:`_check_event_structure`, tested cheaply.
+
+    The common case on the hot path: one look at each field. False does not mean the event is
+    bad, only that the full check must look (and name the problem if there is one).
+    """
+    try:
+        ident, ts, learner, module, qid, qhash, khash, mode, answer, score, top, version = (
+            e["id"], e["ts"], e["learner"], e["module"], e["question_id"], e["question_hash"], e["key_hash"],
+            e["mode"], e["answer"], e["score"], e["max_score"], e["kit_version"])
+    except KeyError:
+        return False
+    if type(ident) is not int or not -_MAX_INT <= ident <= _MAX_INT:
+        return False
+    if not (str is type(ts) is type(learner) is type(module) is type(qid) is type(qhash) is type(version)
+            is type(mode)) or mode not in _MODES:
+        return False
+    if khash is not None and type(khash) is not str:
+        return False
+    if score is not None and not _number_fits(score):
+        return False
+    if not _number_fits(top):
+        return False
+    kind = type(answer)
+    if kind is list or kind is dict:  # nested one level (a list of ids, items to categories): depth 1
+        for item in (answer if kind is list else answer.values()):
+            if type(item) is list or type(item) is dict:
+                return False
+    if len(e) > 12:  # the optional fields of schema-2 stores (learning.check_event)
+        if e.get("kind", "answer") not in learning.KINDS:
+            return False
+        c = e.get("confidence")
+        if c is not None and not ((type(c) is float or type(c) is int) and 0.5 <= c <= 1.0):
+            return False
+    return True
 
 
 def _check_version(version: str, kit_version: str, learner: str) -> str | None:
@@ -199,43 +255,58 @@ def _check_events(events: list[dict[str, Any]], doc_latest: dict[str, Any], lear
                   exported_at: dt.datetime, keys: Keys,
                   learned: learning.Learned | None = None) -> dict[tuple[str, str], dict[str, Any]]:
     """The tamper checks; returns the last event per (module, question). ``learned`` collects what
-    the learning reports need (the re-checked answers that carry a confidence)."""
+    the learning reports need (the re-checked answers that carry a confidence).
+
+    One pass over the events in id order, each check in a fixed order, so that the first problem
+    found (and reported) is the same whatever the speed-ups: the question's hash, points and key
+    hash are looked up once (``keys.info``), each distinct answer is re-checked once per run.
+    """
     seen_ids: set[int] = set()
     latest: dict[tuple[str, str], dict[str, Any]] = {}
-    for n, e in enumerate(sorted(events, key=lambda e: e["id"]), start=1):
-        where = _where(n, e)
+    info, check, fromiso, utc = keys.info, keys.check, dt.datetime.fromisoformat, dt.UTC
+    for n, e in enumerate(sorted(events, key=_BY_ID), start=1):
+        ident = e["id"]
         if e["learner"] != learner:
-            raise Rejected("tampered", f"{where} belongs to learner {e['learner']!r}, not {learner!r}", learner)
-        if e["id"] in seen_ids:
-            raise Rejected("tampered", f"event id {e['id']} appears twice", learner)
-        seen_ids.add(e["id"])
-        if _parse_time(e["ts"], f"{where}: ts") - exported_at > CLOCK_SLACK:  # a difference cannot overflow
-            raise Rejected("tampered", f"{where} is dated {e['ts']}, after the export ({exported_at.isoformat()})",
+            raise Rejected("tampered", f"{_where(n, e)} belongs to learner {e['learner']!r}, not {learner!r}",
                            learner)
+        if ident in seen_ids:
+            raise Rejected("tampered", f"event id {ident} appears twice", learner)
+        seen_ids.add(ident)
+        try:
+            stamp = fromiso(e["ts"])
+        except ValueError:
+            stamp = _parse_time(e["ts"], f"{_where(n, e)}: ts")  # raises, naming the event
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=utc)
+        if stamp - exported_at > CLOCK_SLACK:  # a difference cannot overflow
+            raise Rejected("tampered", f"{_where(n, e)} is dated {e['ts']}, after the export "
+                           f"({exported_at.isoformat()})", learner)
         score, top = e["score"], e["max_score"]
-        if score is not None and (score < 0 or score > top + 1e-9):
-            raise Rejected("tampered", f"{where}: score {score:g} is outside 0..{top:g}", learner)
-        if score is not None and e["mode"] == "assessed":
-            raise Rejected("tampered", f"{where}: an assessed answer carries a score ({score:g}); the kit "
-                           "never scores assessed answers on the learner's machine", learner)
+        if score is not None:
+            if score < 0 or score > top + 1e-9:
+                raise Rejected("tampered", f"{_where(n, e)}: score {score:g} is outside 0..{top:g}", learner)
+            if e["mode"] == "assessed":
+                raise Rejected("tampered", f"{_where(n, e)}: an assessed answer carries a score ({score:g}); "
+                               "the kit never scores assessed answers on the learner's machine", learner)
         qkey = (e["module"], e["question_id"])
-        if qkey in keys.questions and e["question_hash"] == keys.q_digest[qkey]:
-            q = keys.questions[qkey]
-            if not math.isclose(top, q.points):
-                raise Rejected("tampered", f"{where}: max_score {top:g} differs from the question's "
-                               f"{q.points:g} points", learner)
-            result = keys.check(*qkey, e["answer"])
+        known = info.get(qkey)
+        if known is not None and e["question_hash"] == known[0]:
+            _digest, points, key_digest = known
+            if top != points and not math.isclose(top, points):
+                raise Rejected("tampered", f"{_where(n, e)}: max_score {top:g} differs from the question's "
+                               f"{points:g} points", learner)
+            result = check(*qkey, e["answer"])
             if result.error:
-                raise Rejected("tampered", f"{where}: the stored answer is not a valid answer to this "
+                raise Rejected("tampered", f"{_where(n, e)}: the stored answer is not a valid answer to this "
                                f"question ({result.error})", learner)
-            if (e["mode"] == "formative" and score is not None and e["key_hash"] is not None
-                    and e["key_hash"] == keys.k_digest[qkey] and result.score is not None
+            if (score is not None and e["mode"] == "formative" and e["key_hash"] is not None
+                    and e["key_hash"] == key_digest and result.score is not None
                     and not math.isclose(score, result.score, abs_tol=1e-6)):
-                raise Rejected("tampered", f"{where}: stored score {score:g} but the stored answer scores "
-                               f"{result.score:g} against the same key", learner)
-            if learned is not None:
+                raise Rejected("tampered", f"{_where(n, e)}: stored score {score:g} but the stored answer "
+                               f"scores {result.score:g} against the same key", learner)
+            if learned is not None and len(e) > _EVENT_SIZE:  # only optional fields carry a confidence
                 learned.note(e, result)
-        if learning.graded(e):  # reviews and check answers are never graded
+        if len(e) == _EVENT_SIZE or learning.graded(e):  # reviews and check answers are never graded
             latest[qkey] = e
     expected = {f"{m}/{q}": e["id"] for (m, q), e in latest.items()}
     if {str(k): v for k, v in doc_latest.items()} != expected:
