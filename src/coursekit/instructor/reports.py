@@ -71,6 +71,14 @@ def question_rows(stats: list[QuestionStats], items: ItemAnalysis | None = None)
     return rows
 
 
+def prepare_charts() -> None:
+    """Import what the charts need (matplotlib takes a second or two): grade calls it while its
+    worker processes read the files, so that the import does not add to the run's wall-clock time."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.patches  # noqa: F401
+
+
 def chart(stats: list[QuestionStats], path: Path) -> str:
     """A bar chart of the share of learners fully right per graded question; returns its alt text."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
