@@ -43,6 +43,7 @@ from coursekit.instructor import lms as lms_mod
 from coursekit.instructor import variants as pooled
 from coursekit.instructor.common import InstructorError, guard_out_dir, progress, resolve_root
 from coursekit.instructor.reports import (  # noqa: F401
+    Background,
     QuestionStats,
     chart,
     csv_cell,
@@ -290,11 +291,13 @@ def _resolve_duplicates(subs: list[Submission]) -> tuple[list[Submission], list[
         by_learner[s.learner].append(s)
     kept, problems = [], []
     for learner in sorted(by_learner):
-        group = sorted(by_learner[learner], key=lambda s: (not s.future, s.exported_at, str(s.path)))
+        group = by_learner[learner]
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
+        group = sorted(group, key=lambda s: (not s.future, s.exported_at, str(s.path)))
         winner = group[-1]
         kept.append(winner)
-        if len(group) == 1:
-            continue
         names = "; ".join(_describe(s) for s in sorted(group, key=lambda s: str(s.path)))
         for s in group[:-1]:
             problems.append(Problem(str(s.path), learner, "duplicate", "skipped",
@@ -341,20 +344,39 @@ def assess(sub: Submission, keys: Keys) -> Outcome:
     return outcome
 
 
-def _add_stats(outcome: Outcome, keys: Keys, stats: dict[tuple[str, str], QuestionStats]) -> None:
-    for qkey in outcome.stale:
-        stats[qkey].stale += 1
-    for idx in outcome.answers:
-        qkey, score, correct, wrong = keys.entries[idx]
-        st = stats[qkey]
-        st.answered += 1
+def _add_stats(outcomes: list[Outcome], keys: Keys, stats: dict[tuple[str, str], QuestionStats]) -> None:
+    """The per-question statistics of the class (questions.csv and its chart).
+
+    Answers are counted per distinct answer (an entry), then added to each question in the order
+    the entries were first met, so that the sums and the order of the wrong answers (which breaks
+    ties in the most common one) are those of adding the answers one by one.
+    """
+    entries = keys.entries
+    counts = [0] * len(entries)
+    first: list[int] = []  # entries in the order they were first met
+    sums: dict[tuple[str, str], float] = {}
+    for outcome in outcomes:
+        for qkey in outcome.stale:
+            stats[qkey].stale += 1
+        for idx in outcome.answers:
+            if not counts[idx]:
+                first.append(idx)
+            counts[idx] += 1
+            qkey, score, _correct, _wrong = entries[idx]
+            if score is not None:
+                sums[qkey] = sums.get(qkey, 0.0) + score
+    for idx in first:
+        qkey, score, correct, wrong = entries[idx]
+        st, n = stats[qkey], counts[idx]
+        st.answered += n
         if score is None:
             continue
-        st.score_sum += score
         if correct:
-            st.correct += 1
+            st.correct += n
         else:
-            st.wrong[wrong] += 1
+            st.wrong[wrong] += n
+    for qkey, total in sums.items():
+        stats[qkey].score_sum += total
 
 
 PARALLEL_MIN_FILES = 400  # below this, starting processes costs more than it saves
@@ -533,26 +555,34 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
         outcome = sub.outcome
         assert outcome is not None
         problems += sub.warnings + outcome.flags
-        _add_stats(outcome, keys, stats)
         points = outcome.points
         rows.append({"learner": sub.learner, "file": str(sub.path), "exported_at": sub.exported_at.isoformat(),
                      "kit_version": sub.kit_version, **{m: fmt(points[m]) for m in modules},
                      "total": fmt(sum(points[m] or 0.0 for m in counted)),
                      "formative": fmt(sum(points[m] or 0.0 for m in formative)),
                      "flagged": str(len(outcome.flags) + int(sub.future))})
+    _add_stats([sub.outcome for sub in kept], keys, stats)
+    stat_list = list(stats.values())
     if lms is not None:
         lms_path, left_out = lms_mod.write_lms(lms, out_path, rows, modules, {m: keys.banks[m].title for m in modules},
                                                roster=people, assignment_ids=assignment_ids, write=write_csv)
         problems += [Problem("", u.learner, u.kind, f"not in {lms_path.name}", u.reason) for u in left_out]
     problems.sort(key=lambda p: (p.file, p.kind, p.reason))
-    stat_list = list(stats.values())
-    analysis = item_analysis.analyse([(sub.learner, sub.outcome) for sub in kept], keys)
-    outputs = write_reports(out_path, columns, rows, stat_list, problems, analysis, keys, root_path)
-    outputs.update(learning.write_reports(kept, out_path))  # the pre/post check and calibration
-    if lms is not None:
-        outputs[lms] = lms_path
-    if any(b.pools or b.variants for b in keys.banks.values()):
-        outputs["variants"] = out_path / "variants.csv"
-        write_csv(outputs["variants"], pooled.COLUMNS, [r for s in kept for r in s.outcome.variants])
+    chart_job = None
+    if worker_count(len(files), jobs) > 1:  # a large class: the chart is drawn on another core meanwhile
+        out_path.mkdir(parents=True, exist_ok=True)
+        chart_job = Background(chart, stat_list, out_path / "questions.png")
+    try:
+        analysis = item_analysis.analyse([(sub.learner, sub.outcome) for sub in kept], keys)
+        outputs = write_reports(out_path, columns, rows, stat_list, problems, analysis, keys, root_path, chart_job)
+        outputs.update(learning.write_reports(kept, out_path))  # the pre/post check and calibration
+        if lms is not None:
+            outputs[lms] = lms_path
+        if any(b.pools or b.variants for b in keys.banks.values()):
+            outputs["variants"] = out_path / "variants.csv"
+            write_csv(outputs["variants"], pooled.COLUMNS, [r for s in kept for r in s.outcome.variants])
+    finally:
+        if chart_job is not None:
+            chart_job.wait()
     return GradeReport(len(files), kept, problems, rows, columns, stat_list, outputs,
                        time.perf_counter() - started)

@@ -68,11 +68,11 @@ def correlation(xs: list[float], ys: list[float]) -> float | None:
     if n < 2 or n != len(ys):
         return None
     mx, my = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
+    sxx = sum([(x - mx) ** 2 for x in xs])
+    syy = sum([(y - my) ** 2 for y in ys])
     if sxx <= 1e-12 or syy <= 1e-12:
         return None
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxy = sum([(x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)])
     return sxy / math.sqrt(sxx * syy)
 
 
@@ -153,21 +153,28 @@ def analyse(outcomes: list[tuple[str, Any]], keys: Keys) -> ItemAnalysis:
     """Discrimination and misconceptions over the graded files (``(learner, Outcome)`` pairs)."""
     result = ItemAnalysis(class_size=len(outcomes))
     item: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-    totals: dict[tuple[str, str], float] = defaultdict(float)  # (module, learner) -> points
+    totals: dict[str, dict[str, float]] = defaultdict(dict)  # module -> learner -> points
+    questions = [qkey for qkey, _score, _correct, _wrong in keys.entries]
+    scores = [score for _qkey, score, _correct, _wrong in keys.entries]
+    counts = [0] * len(questions)  # answers per entry (grade keeps 4 bytes per answer: an index into entries)
     for learner, outcome in outcomes:
-        for idx in outcome.answers:  # indices into keys.entries (grade keeps 4 bytes per answer)
-            qkey, score, _correct, _wrong = keys.entries[idx]
-            result.answered[qkey] = result.answered.get(qkey, 0) + 1
+        for idx in outcome.answers:
+            counts[idx] += 1
+            score = scores[idx]
             if score is None:
                 continue
+            qkey = questions[idx]
             item[qkey][learner] = score
-            totals[(qkey[0], learner)] += score
+            module = totals[qkey[0]]
+            module[learner] = module.get(learner, 0.0) + score
         for qkey, misc in getattr(outcome, "misconceptions", []):
             result.holding.setdefault(qkey, {}).setdefault(misc, set()).add(learner)
-    for qkey, scores in item.items():
+    for idx, n in enumerate(counts):
+        if n:
+            result.answered[questions[idx]] = result.answered.get(questions[idx], 0) + n
+    for qkey, scores_of in item.items():
         q = keys.listed[qkey]
-        module_totals = {lr: totals[(qkey[0], lr)] for lr in scores}
-        result.discrimination[qkey] = discrimination(scores, module_totals, q.points)
+        result.discrimination[qkey] = discrimination(scores_of, totals[qkey[0]], q.points)
     return result
 
 
