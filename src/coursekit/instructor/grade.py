@@ -59,6 +59,8 @@ from coursekit.instructor.submissions import (  # noqa: F401 (grade's API, used 
     Problem,
     Rejected,
     Submission,
+    _answer_key,
+    _freeze,
     collect_entries,
     collect_files,
     read_submission,
@@ -111,27 +113,30 @@ class Keys:
                 key = bank.key(q.id)
                 self.k_digest[(mid, q.id)] = key.digest() if key else None
         self.graded = {qkey: q.graded for qkey, q in self.questions.items()}
-        #: (module, question) -> (question hash, points, key hash): what the tamper checks compare
-        self.info = {qkey: (self.q_digest[qkey], q.points, self.k_digest[qkey]) for qkey, q in self.questions.items()}
-        # Per graded question: frozen answer -> its result, its index in ``entries``, the misconceptions it shows.
-        self._memo: dict[tuple[str, str], dict[Any, Result]] = {}
+        #: (module, question) -> (question hash, points, key hash, a variant or pool question): what the
+        #: tamper checks and grading compare
+        self.info = {qkey: (self.q_digest[qkey], q.points, self.k_digest[qkey],
+                            pooled.is_pooled(banks[qkey[0]], qkey[1])) for qkey, q in self.questions.items()}
+        #: per graded question: answer key (:func:`_answer_key`) -> the answer's result (read by the tamper checks)
+        self.results: dict[tuple[str, str], dict[Any, Result]] = {}
+        # per graded question: answer key -> (entry index, row, score, fully right, misconceptions); see assess
+        self._assessed: dict[tuple[str, str], dict[Any, tuple]] = {}
         # What grading keeps of each distinct answer: (question, score, fully right, wrong-answer label).
         self.entries: list[tuple[tuple[str, str], float | None, bool, str | None]] = []
         self._entry_ids: dict[tuple[str, str], dict[Any, int]] = {}
         self._by_entry: dict[tuple[tuple[str, str], float | None, bool, str | None], int] = {}
         self._ungraded: dict[tuple[str, str], int] = {}
         self._held: dict[tuple[str, str], dict[Any, list[str]]] = {}
-        self._pooled: dict[tuple[str, str], bool] = {}
 
     def check(self, module: str, qid: str, answer: Any) -> Result:
         """The result of ``answer`` against the current key (memoised for graded questions)."""
         qkey = (module, qid)
-        memo = self._memo.get(qkey)
+        memo = self.results.get(qkey)
         if memo is None:
             q = self.questions[qkey]
             if not self.graded[qkey]:  # reflections: cheap to check, and each text is different
                 return check(q, self.banks[module].key(qid), answer)
-            memo = self._memo[qkey] = {}
+            memo = self.results[qkey] = {}
         frozen = _answer_key(answer)
         result = memo.get(frozen)
         if result is None:
@@ -182,47 +187,22 @@ class Keys:
             found = memo[frozen] = item_analysis.held(self.questions[qkey], self.banks[module].key(qid), answer)
         return found
 
-    def pooled(self, module: str, qid: str) -> bool:
-        """Whether a stored id is a variant or a pool's question (:func:`variants.is_pooled`), memoised."""
-        found = self._pooled.get((module, qid))
+    def assessed(self, module: str, qid: str, answer: Any) -> tuple:
+        """What ``answer`` earns: (entry index, statistics row, score, fully right, misconceptions shown),
+        worked out once per distinct answer to a graded question (a reflection's is the same for all)."""
+        qkey = (module, qid)
+        graded = self.graded[qkey]
+        memo = self._assessed.get(qkey)
+        if memo is None:
+            memo = self._assessed[qkey] = {}
+        frozen = _answer_key(answer) if graded else None
+        found = memo.get(frozen)
         if found is None:
-            found = self._pooled[(module, qid)] = pooled.is_pooled(self.banks[module], qid)
+            idx = self.entry(module, qid, answer)
+            row, score, correct, _wrong = self.entries[idx]
+            held = self.held(module, qid, answer) if score is not None and not correct else []
+            found = memo[frozen] = (idx, row, score, correct, held)
         return found
-
-
-def _answer_key(answer: Any) -> Any:
-    """A hashable key for a stored answer, equal for equal answers of equal types (a memo key).
-
-    The shapes the kit's questions take are keyed without recursion: an id or text (the string
-    itself), a true/false or a number (with its type: 1, 1.0 and True differ), a list of ids,
-    an object of ids; anything else through :func:`_freeze`. One shape always takes one path,
-    so an answer always gets the same key.
-    """
-    kind = type(answer)
-    if kind is str:
-        return answer
-    if kind is bool or kind is int or kind is float:
-        return (kind, answer)
-    if kind is list:
-        for item in answer:
-            if type(item) is not str:
-                return _freeze(answer)
-        return ("ids", tuple(answer))
-    if kind is dict:
-        for item in answer.values():
-            if type(item) is not str:
-                return _freeze(answer)
-        return ("map", tuple(sorted(answer.items())))
-    return _freeze(answer)
-
-
-def _freeze(value: Any) -> Any:
-    """A hashable stand-in for a JSON value (types kept apart: 1, 1.0 and True differ)."""
-    if isinstance(value, dict):
-        return ("d", tuple(sorted((str(k), _freeze(v)) for k, v in value.items())))
-    if isinstance(value, list):
-        return ("l", tuple([_freeze(v) for v in value]))
-    return (type(value).__name__, value)
 
 
 def load_keys(key_dir: str | Path) -> Keys:
@@ -311,9 +291,10 @@ def _resolve_duplicates(subs: list[Submission]) -> tuple[list[Submission], list[
 def assess(sub: Submission, keys: Keys) -> Outcome:
     """Re-check the latest answer to each question of one file against the current key."""
     outcome = Outcome({m: None for m in keys.banks}, [], array("i"), [])
-    points, info, entries = outcome.points, keys.info, keys.entries
-    for (mid, qid), e in sorted(sub.latest.items()):
-        known = info.get((mid, qid))
+    points, info, graded, memos = outcome.points, keys.info, keys.graded, keys._assessed
+    for qkey, e in sorted(sub.latest.items()):
+        known = info.get(qkey)
+        mid, qid = qkey
         if known is None:
             outcome.flags.append(Problem(str(sub.path), sub.learner, "unknown-question", "answer not graded",
                                          f"{mid}/{qid}: no such question in the key folder"))
@@ -325,22 +306,26 @@ def assess(sub: Submission, keys: Keys) -> Outcome:
                                          f"{e['question_hash'][:10]}…, now {known[0][:10]}…); "
                                          "ask for a new answer or grade it by hand"))
             continue
-        if keys.pooled(mid, qid):
+        answer = e["answer"]
+        if known[3]:  # a variant or a pool's question: only the learner's own is graded
             given, refused = pooled.check_assigned(keys.banks[mid], sub.learner, qid)
-            score = None if refused else entries[keys.entry(mid, qid, e["answer"])][1]
+            score = None if refused else keys.assessed(mid, qid, answer)[2]
             outcome.variants.append([sub.learner, mid, base_id(qid), qid, given, fmt(score),
                                      "no" if refused else "yes"])
             if refused:
                 outcome.flags.append(Problem(str(sub.path), sub.learner, "not-assigned", "answer not graded",
                                              refused))
                 continue
-        idx = keys.entry(mid, qid, e["answer"])
+        memo = memos.get(qkey) if graded[qkey] else None
+        found = memo.get(answer if type(answer) is str else _answer_key(answer)) if memo is not None else None
+        if found is None:
+            found = keys.assessed(mid, qid, answer)
+        idx, row, score, correct, held = found  # row: the bank's question (a template for a variant)
         outcome.answers.append(idx)
-        row, score, correct, _wrong = entries[idx]  # row: the bank's question (a template for a variant)
         if score is not None:
             points[mid] = (points[mid] or 0.0) + score
             if not correct:
-                outcome.misconceptions += [(row, m) for m in keys.held(mid, qid, e["answer"])]
+                outcome.misconceptions += [(row, m) for m in held]
     return outcome
 
 
@@ -354,7 +339,11 @@ def _add_stats(outcomes: list[Outcome], keys: Keys, stats: dict[tuple[str, str],
     entries = keys.entries
     counts = [0] * len(entries)
     first: list[int] = []  # entries in the order they were first met
-    sums: dict[tuple[str, str], float] = {}
+    rows = list(dict.fromkeys(qkey for qkey, _score, _correct, _wrong in entries))
+    sums = [0.0] * len(rows)  # per question, in the order of rows
+    row_number = {qkey: n for n, qkey in enumerate(rows)}
+    row_of = [row_number[qkey] for qkey, _score, _correct, _wrong in entries]
+    scores = [score for _qkey, score, _correct, _wrong in entries]
     for outcome in outcomes:
         for qkey in outcome.stale:
             stats[qkey].stale += 1
@@ -362,9 +351,9 @@ def _add_stats(outcomes: list[Outcome], keys: Keys, stats: dict[tuple[str, str],
             if not counts[idx]:
                 first.append(idx)
             counts[idx] += 1
-            qkey, score, _correct, _wrong = entries[idx]
+            score = scores[idx]
             if score is not None:
-                sums[qkey] = sums.get(qkey, 0.0) + score
+                sums[row_of[idx]] += score
     for idx in first:
         qkey, score, correct, wrong = entries[idx]
         st, n = stats[qkey], counts[idx]
@@ -375,8 +364,9 @@ def _add_stats(outcomes: list[Outcome], keys: Keys, stats: dict[tuple[str, str],
             st.correct += n
         else:
             st.wrong[wrong] += n
-    for qkey, total in sums.items():
-        stats[qkey].score_sum += total
+    for n, qkey in enumerate(rows):
+        if qkey in stats:
+            stats[qkey].score_sum += sums[n]
 
 
 PARALLEL_MIN_FILES = 400  # below this, starting processes costs more than it saves
@@ -508,6 +498,23 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
     read the files (default: every core for a large class, see :func:`worker_count`); the results
     are the same whatever the number.
     """
+    import gc
+
+    hold = gc.get_freeze_count() == 0  # nobody else has frozen objects: grade may, and thaws them after
+    try:
+        return _grade(inputs, key_dir, out, count_formative=count_formative, show_progress=show_progress,
+                      kit_version=kit_version, root=root, now=now, lms=lms, roster=roster,
+                      assignment_ids=assignment_ids, jobs=jobs, hold=hold)
+    finally:
+        if hold:
+            gc.unfreeze()
+
+
+def _grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, count_formative: bool,
+           show_progress: bool, kit_version: str, root: str | Path | None, now: dt.datetime | None,
+           lms: str | None, roster: str | Path | None, assignment_ids: dict[str, str] | None,
+           jobs: int | None, hold: bool) -> GradeReport:
+    import gc
     import time
 
     started = time.perf_counter()
@@ -538,6 +545,8 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
                 valid.append(result)
     finally:
         read.close()  # stops the worker processes, if any
+    if hold:  # the class's results (many small objects, no cycles) stay out of the collector's scans till the end
+        gc.freeze()
     kept, dupes = _resolve_duplicates(valid)
     problems += dupes
     stats = {(m, q.id): QuestionStats(m, q, keys.banks[m].mode) for m in sorted(keys.banks)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -150,31 +149,36 @@ def _share(n: int, of: int) -> str:
 
 
 def analyse(outcomes: list[tuple[str, Any]], keys: Keys) -> ItemAnalysis:
-    """Discrimination and misconceptions over the graded files (``(learner, Outcome)`` pairs)."""
+    """Discrimination and misconceptions over the graded files (``(learner, Outcome)`` pairs).
+
+    A learner's points on a module are the file's own (``outcome.points``: the same scores added
+    in the same order as its answers).
+    """
     result = ItemAnalysis(class_size=len(outcomes))
-    item: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-    totals: dict[str, dict[str, float]] = defaultdict(dict)  # module -> learner -> points
-    questions = [qkey for qkey, _score, _correct, _wrong in keys.entries]
+    item: dict[tuple[str, str], dict[str, float]] = {}  # question -> learner -> points
     scores = [score for _qkey, score, _correct, _wrong in keys.entries]
-    counts = [0] * len(questions)  # answers per entry (grade keeps 4 bytes per answer: an index into entries)
+    item_of = [None if score is None else item.setdefault(qkey, {})  # grade keeps 4 bytes per answer: an
+               for qkey, score, _correct, _wrong in keys.entries]  # index into entries
+    counts = [0] * len(scores)  # answers per entry
     for learner, outcome in outcomes:
         for idx in outcome.answers:
             counts[idx] += 1
-            score = scores[idx]
-            if score is None:
-                continue
-            qkey = questions[idx]
-            item[qkey][learner] = score
-            module = totals[qkey[0]]
-            module[learner] = module.get(learner, 0.0) + score
+            scored = item_of[idx]
+            if scored is not None:
+                scored[learner] = scores[idx]
         for qkey, misc in getattr(outcome, "misconceptions", []):
             result.holding.setdefault(qkey, {}).setdefault(misc, set()).add(learner)
     for idx, n in enumerate(counts):
         if n:
-            result.answered[questions[idx]] = result.answered.get(questions[idx], 0) + n
+            qkey = keys.entries[idx][0]
+            result.answered[qkey] = result.answered.get(qkey, 0) + n
+    totals: dict[str, dict[str, float]] = {}  # module -> learner -> points
     for qkey, scores_of in item.items():
-        q = keys.listed[qkey]
-        result.discrimination[qkey] = discrimination(scores_of, totals[qkey[0]], q.points)
+        if not scores_of:
+            continue
+        if qkey[0] not in totals:
+            totals[qkey[0]] = {lr: o.points[qkey[0]] for lr, o in outcomes if o.points[qkey[0]] is not None}
+        result.discrimination[qkey] = discrimination(scores_of, totals[qkey[0]], keys.listed[qkey].points)
     return result
 
 
