@@ -369,6 +369,18 @@ def _add_stats(outcomes: list[Outcome], keys: Keys, stats: dict[tuple[str, str],
             stats[qkey].score_sum += sums[n]
 
 
+class _Cells(dict):
+    """:func:`fmt` of a gradebook number, worked out once per distinct value (a class has few)."""
+
+    def __call__(self, x: float | None) -> str:
+        if not x:  # None, and 0 or -0.0 (equal as keys, written differently)
+            return fmt(x)
+        text = self.get(x)
+        if text is None:
+            text = self[x] = fmt(x)
+        return text
+
+
 PARALLEL_MIN_FILES = 400  # below this, starting processes costs more than it saves
 _CHUNK_FILES = 64  # files per task handed to a worker process (at most)
 _RUN: tuple[Keys, str, dt.datetime] | None = None  # what forked workers grade with (inherited, never pickled)
@@ -560,15 +572,16 @@ def _grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, co
              **{m: fmt(possible[m]) for m in modules},
              "total": fmt(sum(possible[m] for m in counted)),
              "formative": fmt(sum(possible[m] for m in formative)), "flagged": ""}]
+    cell = _Cells()
     for sub in kept:
         outcome = sub.outcome
         assert outcome is not None
         problems += sub.warnings + outcome.flags
         points = outcome.points
         rows.append({"learner": sub.learner, "file": str(sub.path), "exported_at": sub.exported_at.isoformat(),
-                     "kit_version": sub.kit_version, **{m: fmt(points[m]) for m in modules},
-                     "total": fmt(sum(points[m] or 0.0 for m in counted)),
-                     "formative": fmt(sum(points[m] or 0.0 for m in formative)),
+                     "kit_version": sub.kit_version, **{m: cell(points[m]) for m in modules},
+                     "total": cell(sum(points[m] or 0.0 for m in counted)),
+                     "formative": cell(sum(points[m] or 0.0 for m in formative)),
                      "flagged": str(len(outcome.flags) + int(sub.future))})
     _add_stats([sub.outcome for sub in kept], keys, stats)
     stat_list = list(stats.values())

@@ -133,6 +133,8 @@ def discernment_rows(subs) -> list[dict[str, Any]]:
     rows = []
     for sub in subs:
         events = sub.learning.events() if sub.learning else []
+        if not events:  # no check answers: no row in any phase
+            continue
         for phase, (form, _module) in PHASES.items():
             mine = form_items(form, items)
             answers, _ = answers_from_events(events, phase, mine)

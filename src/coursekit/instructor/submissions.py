@@ -594,6 +594,12 @@ def collect_entries(inputs: list[str | Path]) -> list[tuple[Path, Problem | None
 
 
 def _entry(path: Path, top: Path) -> tuple[Path, Problem | None]:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        info = None
+    if info is not None and stat.S_ISREG(info.st_mode):  # the usual case: a file, not a link (one look)
+        return path, None
     if path.is_symlink():
         target = path.resolve()
         if not target.is_relative_to(top):
