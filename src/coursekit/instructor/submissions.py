@@ -377,7 +377,9 @@ def _read_bytes(path: Path) -> bytes:
                        "an export is far smaller: ask the learner to export again")
     try:
         with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat()
+            data = fh.read(info.st_size + 1)  # sized to the file: asking for the limit costs a 20 MB buffer
+            if len(data) > info.st_size:  # the file has grown since stat(): read on, up to the limit
+                data += fh.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as exc:
         raise Rejected("unreadable", f"cannot be read ({exc.strerror or exc})") from None
     if len(data) > MAX_FILE_BYTES:
