@@ -76,7 +76,7 @@ def test_word_limits_agree_and_the_model_brief_meets_them():
     assignment = next(c for c in cells if c.startswith("## 1.") and "the assignment" in c.lower())
     assert "250–400 words" in assignment
     q = load_bank(bank_path("08")).question("brief")
-    assert q.min_words == 250 and "250–400" in q.prompt
+    assert (q.min_words, q.max_words) == (250, 400) and "250–400" in q.prompt
     guide = (REPO / "docs" / "instructor-guide.md").read_text(encoding="utf-8")
     assert "250–400 words" in guide and "150 words" not in guide
     example = next(c for c in cells if c.startswith("## 2. A worked example")).split("\n", 1)[1]
@@ -117,3 +117,49 @@ def test_briefs_shuffle_keeps_authors_anonymous(tmp_path, monkeypatch):
     assert {r["reviewer"] for r in rows} == {"ada", "brahim", "chen"}
     assert all(key[r["reviews_brief"]] != r["reviewer"] for r in rows)  # nobody reviews their own
     assert sorted(key.values()) == ["ada", "brahim", "chen"]
+
+
+def _brief_widget(tmp_path):
+    from coursekit.quiz.widgets import QuestionWidget
+
+    bank = load_bank(bank_path("08"))
+    store = ProgressStore(tmp_path / "me.sqlite")
+    return QuestionWidget(bank.question("brief"), bank.key("brief"), module="08", store=store), store
+
+
+def test_a_brief_over_400_words_is_not_submitted_and_keeps_its_text(tmp_path):
+    w, store = _brief_widget(tmp_path)
+    text = "word " * 430
+    w.value = text
+    result = w.submit()
+    assert result.error and "430 words" in result.error and "Cut 30 words" in result.error
+    assert "kept" in result.error  # says the text is safe
+    assert w.value == text and not w.locked  # nothing lost, still editable
+    assert not store.latest(module="08")  # nothing saved
+    assert "Cut 30 words" in w.feedback_html
+    w.value = "word " * 400  # at the limit: accepted and saved
+    assert w.submit().error is None and w.locked
+
+
+def test_a_brief_under_250_words_gets_a_clear_notice(tmp_path):
+    w, _ = _brief_widget(tmp_path)
+    w.value = "word " * 200
+    result = w.submit()
+    assert result.error and "at least 250 words" in result.error and "50 more" in result.error
+    assert w.question["min_words"] == 250 and w.question["max_words"] == 400  # what the live count shows
+
+
+def test_a_bank_whose_max_words_is_below_min_words_is_refused(tmp_path):
+    import yaml
+
+    from coursekit.errors import DataError
+
+    src = bank_path("08")
+    data = yaml.safe_load(src.read_text(encoding="utf-8"))
+    brief = next(q for q in data["questions"] if q["id"] == "brief")
+    brief["max_words"] = 200
+    path = tmp_path / src.name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "keys").mkdir()
+    with pytest.raises(DataError, match="max_words"):
+        load_bank(path)

@@ -123,3 +123,40 @@ def test_chart_marks_observation_by_shape_and_describes_itself(elections):
     assert "2020: 80.1% (not observed by ODIHR)" in alt and "official figures only" in alt
     assert "2006: 83.0%" in alt and "2010: 79.7%" in alt  # one decimal, as the chart labels
     matplotlib.pyplot.close(fig)
+
+
+def test_parliamentary_elections_are_events_on_the_axis_not_shares():
+    """The 2019 parliamentary vote the essay predicted is on the chart, as an event with what it was, distinct
+    from the presidential shares in marker, legend and alt text; no label covers another."""
+    import itertools
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    from coursekit.elections import PARLIAMENT_LABEL, PARLIAMENT_MARKER, load_elections, plot_official_shares
+
+    df = load_elections()
+    kit = plot_official_shares(df)
+    fig, ax = kit.figure, kit.figure.axes[0]
+    try:
+        parl = df[df["election"] == "parliamentary"]
+        ticks = [c for c in ax.collections if c.get_label() == PARLIAMENT_LABEL]
+        assert len(ticks) == 1
+        events = [c for c in ax.collections if len(c.get_offsets()) == 1 and c.get_offsets()[0][1] == 0]
+        assert len(events) == len(parl)  # one tick on the time axis (y = 0) per parliamentary election
+        labels = [t for t in ax.texts if t.get_gid() == "parliament"]
+        assert any("17 Nov 2019" in t.get_text() and "110 seats" in t.get_text() and "fell short" in t.get_text()
+                   for t in labels)
+        assert PARLIAMENT_LABEL in [t.get_text() for t in ax.get_legend().get_texts()]
+        assert PARLIAMENT_MARKER not in {"o", "D", "X", "s"}
+        assert "17 November 2019: no opposition candidate won any of the 110 seats" in kit.alt
+        assert "not plotted on the scale" in kit.alt
+        fig.canvas.draw()
+        boxes = [Text.get_window_extent(t) for t in ax.texts]
+        assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+        assert "belarus24-2019-11-18-elections-summed-up" in kit.sources
+    finally:
+        plt.close(fig)

@@ -306,3 +306,23 @@ def test_charts_keep_the_ticks_and_limits_matplotlib_chose():
     assert ax.get_xlim() == pytest.approx((2000, 700_000))
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels[:3] == ["2,000", "5,000", "10,000"]
+
+
+@pytest.mark.slow
+def test_degree_panel_explains_the_aspect_geopandas_sets():
+    """The EPSG:4326 panel's ovals come partly from geopandas' 1/cos(middle latitude) aspect: the figure and its
+    alt text say so, with the aspect actually drawn."""
+    import math
+
+    import matplotlib.pyplot as plt
+
+    kit = maps.projection_panels()
+    try:
+        ax = kit.figure.axes[0]
+        notes = [t.get_text() for t in ax.texts if "geopandas" in t.get_text()]
+        assert len(notes) == 1
+        mid = math.degrees(math.acos(1 / ax.get_aspect()))
+        assert f"{mid:.1f}°" in notes[0] and f"{ax.get_aspect():.2f}" in notes[0]
+        assert "geopandas" in kit.alt and f"{mid:.1f}°N" in kit.alt and "not from the CRS alone" in kit.alt
+    finally:
+        plt.close(kit.figure)

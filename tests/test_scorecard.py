@@ -118,14 +118,60 @@ def test_brier_score_leaves_out_too_early(card):
         brier_score({happened: 1.5}, card)
 
 
-def test_chart_alt_text_names_counts_and_ids(card):
+def test_chart_alt_text_names_counts_and_paragraphs(card):
     pytest.importorskip("matplotlib")
     import matplotlib
 
     matplotlib.use("Agg")
     kit = plot_scorecard(card)
     fig = kit.figure
-    for verdict, n in verdict_counts(card).items():
+    own = card[card["voice"] == "essay"]
+    for verdict, n in verdict_counts(own).items():
         assert f"{verdict}: {n}" in kit.alt
+    for paragraph in own["paragraph"]:
+        assert f"¶{paragraph}: " in kit.alt
     assert fig.axes[0].get_title()
     assert fig.axes[0].get_legend() is not None
+
+
+def test_the_essays_own_expectations_are_kept_apart_from_views_it_reports():
+    """The chart and the first list hold only the essay's own expectations (paragraph and verdict in words);
+    views the essay reports (observers, Turchynov, Rasmussen, Lukashenka) are listed apart with whose they are."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from coursekit.scorecard import build_scorecard, expectations, plot_scorecard
+
+    card = build_scorecard()
+    own, other = expectations(card), expectations(card, "reported")
+    assert set(own["item"]) == {"c12", "c19", "c26", "c37", "s04"}
+    assert {"c06", "c09", "s01", "s02", "s03", "s05"} == set(other["item"])
+    assert all(w.startswith("¶") for w in own["where"]) and set(own["verdict"]) <= set(VERDICTS)
+    assert other["whose"].str.contains("Turchynov").any() and "whose" not in own
+    assert "verdict" not in expectations(card, verdicts=False)
+    kit = plot_scorecard(card)
+    try:
+        labels = " ".join(t.get_text() for t in kit.figure.axes[0].texts)
+        assert "¶15" in labels and "s0" not in labels and "c3" not in labels  # paragraphs, not bare ids
+        assert sum(p.get_width() for p in kit.figure.axes[0].patches) == len(own)
+        assert "Turchynov" not in kit.alt and "¶15: The 2019 and 2020 elections will be rigged" in kit.alt
+    finally:
+        plt.close(kit.figure)
+
+
+def test_an_item_without_voice_is_refused_with_the_fix(tmp_path):
+    import yaml
+
+    from coursekit.errors import DataError
+    from coursekit.paths import data_file
+    from coursekit.scorecard import load_items
+
+    data = yaml.safe_load(data_file("scorecard.yml").read_text(encoding="utf-8"))
+    del data["items"][0]["voice"]
+    path = tmp_path / "scorecard.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataError, match="voice") as err:
+        load_items(path)
+    assert "essay" in str(err.value) and "reported" in str(err.value)

@@ -83,10 +83,16 @@ def test_required_events_are_present(timeline, date, category):
 
 
 def test_partial_dates_keep_their_precision_and_span_their_period(timeline):
-    year_rows = timeline[timeline["precision"] == "year"]
-    assert len(year_rows) > 0
-    assert ((year_rows["when"].dt.month == 1) & (year_rows["when"].dt.day == 1)).all()
-    assert ((year_rows["when_end"].dt.month == 12) & (year_rows["when_end"].dt.day == 31)).all()
+    from coursekit.validate import PERIOD, PRECISIONS, parse_date
+
+    partial = timeline[timeline["precision"] != "day"]
+    assert len(partial) > 0
+    for text, when, end, precision in partial[["date", "when", "when_end", "precision"]].itertuples(index=False):
+        parsed = parse_date(text, PRECISIONS + (PERIOD,))
+        assert (when.date(), end.date(), precision) == (parsed.start, parsed.end, parsed.precision)
+    # the 2020 crackdown is dated as its source dates it: May to December, not the whole year
+    crackdown = timeline[timeline["label"].str.startswith("Crackdown")].iloc[0]
+    assert (crackdown["date"], crackdown["precision"]) == ("2020-05/2020-12", PERIOD)
     days = timeline[timeline["precision"] == "day"]
     assert (days["when"] == days["when_end"]).all()
 
@@ -174,7 +180,7 @@ def test_plot_has_title_legend_source_line_and_alt_text(timeline):
         assert fig._suptitle is not None and "Union State" in fig._suptitle.get_text()
         assert fig.legends, "the figure needs a legend"
         labels = {t.get_text() for t in fig.legends[0].get_texts()}
-        partial = {lab for lab in labels if "known only to the month or year" in lab}
+        partial = {lab for lab in labels if "dated only to a month, year or period" in lab}
         essay = {lab for lab in labels if "essay was written" in lab}
         assert len(essay) == 1  # the full timeline covers 2019
         assert labels - partial - essay == {STYLE[c][2] for c in set(timeline["category"])}

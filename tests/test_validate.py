@@ -32,6 +32,19 @@ def test_what_is_not_an_iso_date_is_a_kit_error_with_a_fix(text):
     assert isinstance(err.value, KitError) and err.value.fix
 
 
+def test_a_period_runs_from_its_first_date_to_the_end_of_its_last_where_allowed():
+    from coursekit.validate import PERIOD, PRECISIONS
+
+    d = parse_date("2020-05/2020-12", PRECISIONS + (PERIOD,))
+    assert (d.start, d.end, d.precision) == (dt.date(2020, 5, 1), dt.date(2020, 12, 31), PERIOD)
+    with pytest.raises(DateError, match="YYYY-MM-DD"):  # not where a loader did not allow it
+        parse_date("2020-05/2020-12")
+    for bad in ("2020-12/2020-05", "2020-05/", "2020-05/2020-13"):
+        with pytest.raises(DateError) as err:
+            parse_date(bad, PRECISIONS + (PERIOD,))
+        assert err.value.fix
+
+
 def test_a_precision_can_be_required():
     with pytest.raises(DateError, match="YYYY-MM-DD"):
         parse_date("2020-08", ("day",))

@@ -125,17 +125,41 @@ def evidence_table(df: pd.DataFrame, election: str | None = None) -> pd.DataFram
     }).reset_index(drop=True)
 
 
-def alt_text(pres: pd.DataFrame) -> str:
+#: How the chart marks a parliamentary election: an event on the time axis, not a share.
+PARLIAMENT_MARKER = "|"
+PARLIAMENT_LABEL = "parliamentary election (no vote share: an event on the time axis)"
+
+
+def _parliament_text(r) -> str:
+    """A parliamentary election's label on the chart: date, official outcome and ODIHR's finding."""
+    import textwrap
+
+    verdict = {"fell_short": "ODIHR: fell short", "met": "ODIHR: met standards",
+               "not_observed": "not observed by ODIHR", "no_report_found": "no ODIHR report found"}[r.verdict]
+    outcome = "\n".join(line for part in r.official_result.split("; ") for line in textwrap.wrap(part, 30))
+    return f"Parliament, {r.when:%-d %b %Y}:\n{outcome}\n{verdict}"
+
+
+def _first_lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def alt_text(pres: pd.DataFrame, parl: pd.DataFrame | None = None) -> str:
     """A description of the official-share chart for screen readers."""
     def runoff(r) -> str:
         return " (run-off)" if "run-off" in str(r.official_result).lower() else ""
 
     parts = "; ".join(f"{r.year}: {r.lukashenka_pct:.1f}%{runoff(r)} ({LABELS[r.observation]})"
                       for r in pres.itertuples())
-    return (f"Dot chart of Lukashenka's official share of the vote in {len(pres)} presidential "
+    text = (f"Dot chart of Lukashenka's official share of the vote in {len(pres)} presidential "
             f"elections, {pres['year'].min()}–{pres['year'].max()}, on a 0–100% scale; marker shape "
-            f"shows whether OSCE/ODIHR observed. {parts}. The chart shows official figures only, not "
-            "what voters chose.")
+            f"shows whether OSCE/ODIHR observed. {parts}.")
+    if parl is not None and len(parl):
+        events = "; ".join(f"{r.when:%-d %B %Y}: {_first_lower(r.official_result)} ({LABELS[r.observation]})"
+                           for r in parl.itertuples())
+        text += (f" {len(parl)} parliamentary elections have no presidential share, so they are marked as events "
+                 f"on the time axis with a vertical tick, not plotted on the scale: {events}.")
+    return text + " The chart shows official figures only, not what voters chose."
 
 
 def plot_official_shares(df: pd.DataFrame, ax=None):
@@ -147,6 +171,7 @@ def plot_official_shares(df: pd.DataFrame, ax=None):
     import matplotlib.pyplot as plt
 
     pres = df[df["election"] == "presidential"].sort_values("when")
+    parl = df[df["election"] == "parliamentary"].sort_values("when")
     if pres.empty:
         raise ValueError("no presidential elections to plot.")
     if ax is None:
@@ -166,8 +191,19 @@ def plot_official_shares(df: pd.DataFrame, ax=None):
         runoff = "run-off" in str(r.official_result).lower()
         ax.annotate(f"{r.lukashenka_pct:.1f}%" + ("\n(run-off)" if runoff else ""), (r.year, r.lukashenka_pct),
                     textcoords="offset points", xytext=(0, 10), ha="center", va="bottom", fontsize=9)
+    last_at_level: dict[int, float] = {}
+    for r in parl.itertuples():  # not a share: a tick on the time axis, with what it was
+        x = r.when.year + (r.when.day_of_year - 1) / 365.25
+        level = next(k for k in range(len(parl)) if x - last_at_level.get(k, -1e9) > 9)  # labels never overlap
+        last_at_level[level] = x
+        ax.scatter([x], [0], marker=PARLIAMENT_MARKER, s=420, color="#444444", linewidths=2.2, zorder=4,
+                   clip_on=False, label=PARLIAMENT_LABEL if r.Index == parl.index[0] else None)
+        ax.annotate(_parliament_text(r), (x, 0), xytext=(0, 14 + 68 * level), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=8, color="#333333", linespacing=1.15, gid="parliament",
+                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "#999999", "lw": 0.6},
+                    arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.7, "shrinkA": 0, "shrinkB": 6})
     ax.set_ylim(0, 100)
-    ax.set_xlim(pres["year"].min() - 2, pres["year"].max() + 2)
+    ax.set_xlim(min(pres["year"].min(), *parl["year"]) - 2, max(pres["year"].max(), *parl["year"]) + 2)
     ax.set_xticks(list(pres["year"]))
     ax.set_ylabel("Lukashenka's official share of the vote (%)")
     runoffs = [int(y) for y, t in zip(pres["year"], pres["official_result"], strict=True)
@@ -178,7 +214,9 @@ def plot_official_shares(df: pd.DataFrame, ax=None):
     ax.grid(axis="y", color="#dddddd", lw=0.6)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.legend(loc="lower left", frameon=False, fontsize=9, title="OSCE/ODIHR observation")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9,
+              title="Presidential: OSCE/ODIHR observation")
     ax.annotate(SOURCE_LINE, xy=(0, -0.16), xycoords="axes fraction", fontsize=7.5, color="#444444")
     ids = [i for col in ("result_source", "assessment_source") for row in pres[col] for i in row]
-    return KitFigure(fig, alt_text(pres), tuple(ids), note=SOURCE_LINE.removeprefix("Sources: "))
+    ids += [i for col in ("result_source", "assessment_source") for row in parl[col] for i in row]
+    return KitFigure(fig, alt_text(pres, parl), tuple(ids), note=SOURCE_LINE.removeprefix("Sources: "))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -42,8 +42,10 @@ FROM_CLAIMS = {"holds": "happened", "partly": "partly", "does_not_hold": "did no
 ESSAY_YEAR = 2019
 #: For a Brier score: what each verdict counts as (too early is left out).
 OUTCOME = {"happened": 1.0, "partly": 0.5, "did not": 0.0}
-COLUMNS = ("id", "origin", "paragraph", "who", "expectation", "horizon", "verdict",
+COLUMNS = ("id", "origin", "paragraph", "who", "voice", "expectation", "horizon", "verdict",
            "verdict_date", "reviewed", "evidence", "sources", "based_on", "note")
+#: Whose expectation an item is: the essay's own (in its own voice), or a view it reports.
+VOICES = ("essay", "reported")
 ID_RE = re.compile(r"^s\d{2}$")
 #: Okabe-Ito colours with hatches, so the chart does not rely on colour alone.
 STYLE = {
@@ -78,6 +80,7 @@ class ItemModel(BaseModel):
     paragraph: Any = None
     based_on: str
     who: Text
+    voice: Literal[VOICES]  # type: ignore[valid-type]
     expectation: Text
     horizon: Text
     note: str | None = None
@@ -90,6 +93,7 @@ _FIXES = {
     "id": "use s01, s02, ...",
     "verdict": "add verdict: {value, date, evidence, sources}.",
     "who": "say whose expectation it is.",
+    "voice": "write 'essay' (the essay's own expectation) or 'reported' (a view the essay reports).",
     "expectation": "state it in your own words.",
     "horizon": "give the horizon, or 'open-ended'.",
 }
@@ -139,7 +143,7 @@ def parse_items(data: Any, path: Path, known: Mapping[str, Source],
         reviewed = review_date(verdict.reviewed, path, row=row, field="verdict.reviewed")
         out.append({
             "id": item.id, "origin": "scorecard.yml", "paragraph": item.paragraph, "based_on": item.based_on,
-            "who": " ".join(item.who.split()), "expectation": " ".join(item.expectation.split()),
+            "who": " ".join(item.who.split()), "voice": item.voice, "expectation": " ".join(item.expectation.split()),
             "horizon": " ".join(item.horizon.split()), "note": " ".join((item.note or "").split()) or None,
             "verdict": verdict.value, "verdict_date": verdict.date, "evidence": " ".join(verdict.evidence.split()),
             "sources": ids, "reviewed": reviewed.isoformat() if reviewed else None,
@@ -169,7 +173,9 @@ def from_claims(claims: pd.DataFrame) -> pd.DataFrame:
             continue
         rows.append({
             "id": c["id"], "origin": "claims.yml", "paragraph": int(c["paragraph"]),
-            "who": "the essay", "expectation": c["claim"], "horizon": c["horizon"],
+            "who": c["said_by"] if isinstance(c["said_by"], str) else "the essay",
+            "voice": "reported" if isinstance(c["said_by"], str) else "essay",
+            "expectation": c["claim"], "horizon": c["horizon"],
             "verdict": verdict, "verdict_date": c["verdict_date"],
             "reviewed": c["verdict_reviewed"], "evidence": c["verdict_evidence"], "sources": list(c["verdict_sources"]),
             "based_on": c["id"], "note": c["note"],
@@ -236,18 +242,43 @@ def brier_score(probabilities: Mapping[str, float], card: pd.DataFrame) -> tuple
     return score, table
 
 
+def expectations(card: pd.DataFrame, voice: str = "essay", *, verdicts: bool = True) -> pd.DataFrame:
+    """A readable list of the scorecard's expectations of one ``voice`` (``"essay"``: the essay's own;
+    ``"reported"``: views the essay reports), by paragraph: where, what (in the kit's words), whose
+    (for reported views), the verdict in words (left out with ``verdicts=False``) and the item's id."""
+    if voice not in VOICES:
+        raise ValueError(f"voice must be one of {list(VOICES)}, not {voice!r}.")
+    sub = card[card["voice"] == voice]
+    table = pd.DataFrame({
+        "where": [f"¶{p}" for p in sub["paragraph"]],
+        "expectation (in the kit's words)": sub["expectation"],
+        "whose": sub["who"],
+        "verdict": sub["verdict"],
+        "item": sub["id"],
+    }).reset_index(drop=True)
+    drop = [c for c, gone in (("whose", voice == "essay"), ("verdict", not verdicts)) if gone]
+    return table.drop(columns=drop)
+
+
 def alt_text(card: pd.DataFrame) -> str:
     """A sentence describing :func:`plot_scorecard`' figure, with its numbers."""
-    counts = verdict_counts(card)
-    parts = "; ".join(
-        f"{v}: {n} ({', '.join(card.loc[card['verdict'] == v, 'id'])})" if n else f"{v}: 0"
-        for v, n in counts.items())
-    return (f"Bar chart of {len(card)} expectations from the 2019 essay scored in hindsight, "
-            f"counted by verdict - {parts}. Each bar is labelled with its count and item ids.")
+    own = card[card["voice"] == "essay"]
+    counts = verdict_counts(own)
+
+    def items(verdict: str) -> str:
+        rows = own[own["verdict"] == verdict]
+        return "; ".join(f"¶{r.paragraph}: {r.expectation.rstrip('.')}" for r in rows.itertuples())
+
+    parts = ". ".join(f"{v}: {n} ({items(v)})" if n else f"{v}: 0" for v, n in counts.items())
+    return (f"Bar chart of the essay's own {len(own)} expectations of 2019, scored in hindsight and counted by "
+            f"verdict, each bar labelled with its count and the paragraphs its items come from. {parts}. Views "
+            "the essay only reports are left out of the chart and listed separately.")
 
 
 def plot_scorecard(card: pd.DataFrame):
-    """Horizontal bars: items per verdict, each bar hatched and labelled with count and ids.
+    """Horizontal bars: the essay's own expectations per verdict, each bar hatched and labelled with its
+    count and the essay paragraphs of its items (views the essay reports are left out: see
+    :func:`expectations`).
 
     Returns a :class:`~coursekit.figures.KitFigure` with a suggested alt text and the sources of
     the verdicts.
@@ -255,24 +286,23 @@ def plot_scorecard(card: pd.DataFrame):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    counts = verdict_counts(card)
+    own = card[card["voice"] == "essay"]
+    counts = verdict_counts(own)
     fig, ax = plt.subplots(figsize=(9, 3.6))
     for i, (verdict, n) in enumerate(counts.items()):
         colour, hatch = STYLE[verdict]
-        ax.barh(i, n, color=colour, hatch=hatch, edgecolor="white", label=verdict)
-        ids = ", ".join(card.loc[card["verdict"] == verdict, "id"])
-        ax.text(n + 0.1, i, f"{n}  ({ids})" if ids else "0", va="center", fontsize=9)
+        ax.barh(i, n, color=colour, hatch=hatch, edgecolor="white", label=verdict if n else "_nolegend_")
+        where = ", ".join(f"¶{p}" for p in own.loc[own["verdict"] == verdict, "paragraph"])
+        ax.text(n + 0.1, i, f"{n}  ({where})" if where else "0", va="center", fontsize=9)
     ax.set_yticks(range(len(counts)), list(counts.index))
     ax.invert_yaxis()
     ax.set_xlim(0, counts.max() + 3)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("number of expectations")
+    ax.set_xlabel("number of the essay's own expectations (labels: the paragraphs they come from)")
     ax.legend(loc="lower right", fontsize=8, title="verdict", title_fontsize=8)
-    ax.set_title("The essay's 2019 expectations in hindsight: verdicts", fontsize=12)
-    note = ("data/claims.yml (the essay's predictions, c..) and data/scorecard.yml (s..); every verdict cites "
-            "sources dated after 2019.")
-    fig.text(0.01, -0.04, "Sources: data/claims.yml (the essay's predictions, c..) and "
-             "data/scorecard.yml (s..); every verdict cites sources dated after 2019.",
-             fontsize=8, color="#444444")
+    ax.set_title("The essay's own 2019 expectations in hindsight: verdicts", fontsize=12)
+    note = ("data/claims.yml (the essay's predictions) and data/scorecard.yml; every verdict cites sources "
+            "dated after 2019.")
+    fig.text(0.01, -0.04, "Sources: " + note, fontsize=8, color="#444444")
     fig.tight_layout()
-    return KitFigure(fig, alt_text(card), tuple(dict.fromkeys(i for ids in card["sources"] for i in ids)), note=note)
+    return KitFigure(fig, alt_text(card), tuple(dict.fromkeys(i for ids in own["sources"] for i in ids)), note=note)

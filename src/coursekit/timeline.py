@@ -26,7 +26,7 @@ from coursekit.figures import KitFigure
 from coursekit.maps.style import BLUE, GREEN, GREY, OKABE_ITO, ORANGE, PURPLE, SKY_BLUE, VERMILION, YELLOW
 from coursekit.schema import CellError, Col, Schema, read_csv
 from coursekit.sources import load_sources
-from coursekit.validate import PRECISIONS
+from coursekit.validate import PERIOD, PRECISIONS, period_text
 
 CATEGORIES = (
     "treaty", "election", "integration", "constitution", "military", "nuclear",
@@ -62,7 +62,7 @@ def _label_fits(row: dict[str, Any]) -> None:
 
 
 SCHEMA = Schema("union_state_timeline.csv", (
-    Col("date", "date", dates=PRECISIONS, span=True),
+    Col("date", "date", dates=PRECISIONS + (PERIOD,), span=True),
     Col("label"),
     Col("event"),
     Col("category", "choice", options=CATEGORIES),
@@ -70,8 +70,10 @@ SCHEMA = Schema("union_state_timeline.csv", (
 ), checks=(_label_fits,))
 
 
-def date_text(when: pd.Timestamp, precision: str) -> str:
-    """The ISO text of a date at its precision (``2020``, ``2020-08``, ``2020-08-09``)."""
+def date_text(when: pd.Timestamp, precision: str, end: pd.Timestamp | None = None) -> str:
+    """The ISO text of a date at its precision (``2020``, ``2020-08``, ``2020-08-09``, ``2020-05/2020-12``)."""
+    if precision == PERIOD:
+        return period_text(when.date(), end.date())
     return when.strftime({"year": "%Y", "month": "%Y-%m"}.get(precision, "%Y-%m-%d"))
 
 
@@ -80,7 +82,7 @@ def dated_frame(df: pd.DataFrame) -> pd.DataFrame:
     ``when``, ``when_end`` and ``precision``, sorted by date; ``sources`` a list, ``source`` text."""
     precision = df["date_precision"]
     out = df.drop(columns=["date", "date_end", "date_precision"]).assign(
-        date=[date_text(w, p) for w, p in zip(df["date"], precision, strict=True)],
+        date=[date_text(*w) for w in zip(df["date"], precision, df["date_end"], strict=True)],
         when=df["date"], when_end=df["date_end"], precision=precision,
         sources=df["source"], source=[" ".join(ids) for ids in df["source"]])
     for col in out.columns:
@@ -189,6 +191,10 @@ def assign_levels(x: Sequence[float], half_widths: Sequence[float], pad: float =
 
 
 def _date_text(date: str) -> str:
+    if "/" in date:
+        first, last = (_date_text(d) for d in date.split("/"))
+        same_year = first[-4:] == last[-4:] and not first[:-4].strip().isdigit()
+        return f"{first[:-5] if same_year else first}–{last}"
     parts = [int(p) for p in date.split("-")]
     if len(parts) == 3:
         return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
@@ -212,7 +218,7 @@ def alt_text(df: pd.DataFrame, n_rows: int = 1, essay: dict | None = None) -> st
                                                                      strict=True))
     partial = ""
     if "precision" in df and (df["precision"] != "day").any():
-        partial = " Events dated only to a month or year are drawn as bars over that period."
+        partial = " Events dated only to a month, a year or a period are drawn as bars over that period."
     mark = f" The essay's dating window ({essay['range']}, inferred) is marked." if essay else ""
     return (f"Horizontal timeline of {len(df)} events, {years}{panels}, each marked by "
             f"colour and shape by category: {cats}.{partial}{mark} Events in order: {events}.")
@@ -391,7 +397,7 @@ def _legend_handles(categories: Sequence[str], partial: bool = False, essay: boo
     if partial:
         handles.append(Line2D([0, 1], [0, 0], color=GREY, lw=7, marker="o", markerfacecolor="white",
                               markeredgecolor="black", markersize=9,
-                              label="Hollow marker on a bar: date known only to the month or year"))
+                              label="Hollow marker on a bar: dated only to a month, year or period"))
     if essay:
         handles.append(Patch(facecolor="#dddddd", edgecolor="#666666", hatch="////",
                              label="Hatched: when the essay was written (inferred window)"))
@@ -410,7 +416,7 @@ def plot_timeline(df: pd.DataFrame, categories: Sequence[str] | None = None,
 
     Events are markers on a time axis, coloured (Okabe-Ito palette) and shaped by category,
     with short dated labels placed so that no label covers another or a leader line. A date
-    known only to the month or year is a bar over its period with a hollow marker. The essay's
+    known only to the month or year, or as a period, is a bar over it with a hollow marker. The essay's
     dating window (``data/claims.yml``) is marked when it falls in the period (``essay=False``
     leaves it out). ``start`` and ``end`` select events and set the ends of the time axis.
 

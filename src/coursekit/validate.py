@@ -4,13 +4,19 @@
 dates: a date given only to the month (``2020-08``) or year (``2020``) stands for that whole
 period. Its :attr:`PartialDate.start` is the period's first day, which is what loaders store,
 sort on and compare; :attr:`PartialDate.end` is its last day; ``precision`` says ``day``,
-``month`` or ``year``. A chart draws a partial date as the span from ``start`` to ``end``,
-never at a single day the source did not give.
+``month`` or ``year``. A loader may also allow a ``period`` (ISO 8601's interval form,
+``2020-05/2020-12``) for what a source dates only as a stretch of time: it starts on the first
+day of its first date and ends on the last day of its second. A chart draws a partial date as
+the span from ``start`` to ``end``, never at a single day the source did not give.
 
 >>> parse_date("2020-08")
 PartialDate(text='2020-08', start=datetime.date(2020, 8, 1), end=datetime.date(2020, 8, 31), precision='month')
 >>> parse_date("2020").end
 datetime.date(2020, 12, 31)
+>>> parse_date("2020-05/2020-12", PRECISIONS + (PERIOD,)).end
+datetime.date(2020, 12, 31)
+>>> period_text(dt.date(2020, 5, 1), dt.date(2020, 12, 31))
+'2020-05/2020-12'
 >>> parse_date("2020-13-01")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -35,7 +41,8 @@ from typing import Any
 from coursekit.errors import DataError, KitError
 
 PRECISIONS = ("day", "month", "year")
-_FORMS = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY"}
+PERIOD = "period"
+_FORMS = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY", PERIOD: "YYYY-MM/YYYY-MM"}
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -64,6 +71,8 @@ def parse_date(text: Any, precisions: tuple[str, ...] = PRECISIONS) -> PartialDa
     """
     forms = " or ".join(_FORMS[p] for p in precisions)
     raw = "" if text is None else str(text).strip()
+    if "/" in raw and PERIOD in precisions:
+        return _period(raw, tuple(p for p in precisions if p != PERIOD), forms)
     m = _ISO.match(raw)
     precision = None if not m else "day" if m.group(3) else "month" if m.group(2) else "year"
     if precision is None or precision not in precisions:
@@ -82,6 +91,28 @@ def parse_date(text: Any, precisions: tuple[str, ...] = PRECISIONS) -> PartialDa
     else:
         end = dt.date(year, 12, 31)
     return PartialDate(raw, start, end, precision)
+
+
+def _period(raw: str, precisions: tuple[str, ...], forms: str) -> PartialDate:
+    """``first/last``: from the first day of ``first`` to the last day of ``last``."""
+    first, _, last = raw.partition("/")
+    try:
+        a, b = parse_date(first, precisions), parse_date(last, precisions)
+    except DateError as exc:
+        raise DateError(f"{raw!r} is not a period of two ISO dates: {exc.what}",
+                        fix=f"write it as {forms}, e.g. 2020-05/2020-12.") from None
+    if b.end <= a.start:
+        raise DateError(f"{raw!r} ends before it starts.", fix="put the earlier date first.")
+    return PartialDate(raw, a.start, b.end, PERIOD)
+
+
+def period_text(start: dt.date, end: dt.date) -> str:
+    """The shortest ISO text of the period from ``start`` to ``end`` (whole years, months or days)."""
+    whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+    if whole_months and start.month == 1 and end.month == 12:
+        return f"{start.year}" if start.year == end.year else f"{start.year}/{end.year}"
+    fmt = "%Y-%m" if whole_months else "%Y-%m-%d"
+    return f"{start.strftime(fmt)}/{end.strftime(fmt)}"
 
 
 def check_date(value: Any, path: str | Path, *, row: str | int | None = None, field: str = "date",

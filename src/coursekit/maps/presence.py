@@ -241,7 +241,7 @@ def suwalki_map(scale: str = "10m", *, places: pd.DataFrame | None = None) -> Ki
            f"Belarus and Russia's Kaliningrad exclave: {gap.km:.0f} km. The Poland–Lithuania border between them "
            f"is highlighted in orange and measures {border_km:.0f} km as drawn on this generalised map (the "
            f"official length is longer). A dashed line shows that Vilnius lies {vil_km:.0f} km from the Belarusian "
-           "border. Suwałki, the Polish town that gives the gap its name, is marked.")
+           "border. Open circles mark Vilnius and Suwałki, the Polish town that gives the gap its name.")
     source = source_line(f"Natural Earth 4.1 (1:{scale}) via world-atlas 2.0.2", "town points: GeoNames",
                          "lengths measured by the kit in ETRS89-LAEA (EPSG:3035); map drawn in a LAEA centred on "
                          "the gap so that north is up")
@@ -290,9 +290,9 @@ def within_reach_map(km: float = 100, iso3: str = "BLR", *, places: pd.DataFrame
                country_handle(LAND, "Other country"), *([occupied_handle()] if occupied_in_view(ax, crs) else [])]
     listed = "; ".join(f"{r.name} ({r.km:.0f} km)" for r in near.itertuples()) or "none of the course's places"
     alt = (f"Map of {name} and its neighbours with a dotted band {km:g} km wide around {name}'s border, "
-           f"measured in EPSG:3035. Places of the course within the band: {listed}. NATO members are cream, "
-           "Russia and Belarus grey" + ("; Crimea is hatched as Ukrainian territory occupied by Russia."
-                                        if occupied_in_view(ax, crs) else "."))
+           f"measured in EPSG:3035. Open circles mark the places of the course within the band: {listed}. "
+           "NATO members are cream, Russia and Belarus grey"
+           + ("; Crimea is hatched as Ukrainian territory occupied by Russia." if occupied_in_view(ax, crs) else "."))
     sources = [*BASEMAP_SOURCES, *(CRIMEA_SOURCES if occupied_in_view(ax, crs) else []), *ids(near["source"])]
     source = source_line(BASEMAP_CREDIT, "places: data/places.csv",
                          f"band buffered {km:g} km in ETRS89-LAEA (EPSG:3035) on the 1:50m borders")
@@ -306,11 +306,12 @@ def within_reach_map(km: float = 100, iso3: str = "BLR", *, places: pd.DataFrame
 #: The Brest region is crowded, so labels there sit outside the cluster with a line to the point.
 _GROUND_LABEL_AT = {
     "Gozhsky": (23.55, 54.45), "Brestsky": (24.25, 51.1), "Ruzhansky": (24.05, 52.65),
-    "Domanovsky": (25.0, 51.75), "Obuz-Lesnovsky": (25.55, 53.85), "Osipovichsky": (30.6, 53.0),
+    "Domanovsky": (25.55, 51.75), "Obuz-Lesnovsky": (25.55, 53.85), "Osipovichsky": (30.6, 53.0),
     "Borisovsky": (30.55, 54.05), "Lepelsky": (30.35, 55.3),
 }
 #: Labels of the Russian facilities (lon, lat of the text), keyed by a word of the site's name.
-_SITE_LABEL_AT = {"Vileyka": ((26.2, 55.45), _SITE_TEXT["Vileyka"]),
+#: The Vileyka label sits inside Belarus, north-east of its point, clear of Lithuania and Vilnius.
+_SITE_LABEL_AT = {"Vileyka": ((27.1, 54.8), "Russian Navy\ncommunication centre\nnear Vileyka"),
                   "Baranovichi": ((27.75, 52.25), _SITE_TEXT["Hantsavichy"])}
 
 
@@ -358,7 +359,7 @@ def belarus_military_map(exercise: str | None = None, *, grounds: pd.DataFrame |
     colour_countries(ax, countries("10m", crs), [(set(nato["iso3"]), ALLY), (RUS_BLR, RUSSIA_BELARUS)])
     basemap = geo.load_basemap("10m")
     in_view = set(basemap.loc[basemap.intersects(box(*BELARUS)), "iso3"])
-    for text, lon, lat, size in (("BELARUS", 28.3, 52.6, 12), ("RUSSIA", 32.3, 55.9, 11),
+    for text, lon, lat, size in (("BELARUS", 29.0, 52.55, 12), ("RUSSIA", 32.3, 55.9, 11),
                                  ("UKRAINE", 27.5, 50.95, 10), ("POLAND", 22.95, 52.7, 9),
                                  ("LITHUANIA", 24.3, 55.75, 9), ("LATVIA", 26.0, 56.6, 9)):
         name_label(ax, text, lon, lat, fontsize=size, crs=crs)
@@ -382,8 +383,12 @@ def belarus_military_map(exercise: str | None = None, *, grounds: pd.DataFrame |
         pointer_label(ax, _ground_label(row.name, row.exercises), (row.lon, row.lat), text_at, fontsize=8.5,
                       crs=crs, linespacing=1.15)
 
-    which = f"used in {exercise}" if exercise else "used in Zapad 2017, Zapad 2021, Zapad 2025 and Allied Resolve 2022"
-    handles = [marker_handle("^", BLUE, f"Training ground {which} (at the nearest town)", size=11),
+    used = sorted({e for row in grounds["exercises"] for e in row}, key=lambda e: (e.split()[-1], e))
+    which = (f"used in {exercise}" if exercise else
+             f"used in at least one of {', '.join(used[:-1])} or {used[-1]}" if len(used) > 1 else f"used in {used[0]}")
+    ground_entry = (f"Training ground used in {exercise} (at the nearest town)" if exercise else
+                    "Training ground used in one or more joint exercises: its label lists which (at the nearest town)")
+    handles = [marker_handle("^", BLUE, ground_entry, size=11),
                marker_handle("D", VERMILION, "Russian military facility (at the nearest town)"),
                marker_handle("o", "white", "Capital", size=7),
                country_handle(ALLY, "NATO member"), country_handle(RUSSIA_BELARUS, "Russia, Belarus"),
@@ -396,11 +401,12 @@ def belarus_military_map(exercise: str | None = None, *, grounds: pd.DataFrame |
                        for r in grounds.itertuples())
     allies = ", ".join(sorted(nato.loc[nato["iso3"].isin(in_view), "country"]))
     alt = (f"Map of Belarus and its neighbours. Triangles mark {n} training grounds in Belarus {which}, each "
-           f"labelled with its exercises: {listed}. Diamonds mark two Russian military facilities: {_SITES_ALT}. "
+           f"labelled with the exercises it was used in: {listed}. Diamonds mark two Russian military facilities: "
+           f"{_SITES_ALT}. "
            "Open circles mark the capitals Minsk and Vilnius. Every marker sits at the nearest town, not at the "
            f"site's own position. NATO members ({allies}) are cream; Russia (with its Kaliningrad exclave) and "
            "Belarus grey; Ukraine light grey.")
-    sources = [*BASEMAP_SOURCES, *CRIMEA_SOURCES, *ids(grounds["source"]), *ids(sites["source"]),
+    sources = [*BASEMAP_SOURCES, *ids(grounds["source"]), *ids(sites["source"]),
                *ids(capitals["source"]), *ids(nato.loc[nato["iso3"].isin(in_view), "source"])]
     source = source_line(BASEMAP_CREDIT,
                          "grounds: Belarusian and Russian defence ministries via state media, Interfax, the "

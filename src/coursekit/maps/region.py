@@ -61,7 +61,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 #: Where the year labels of small members go (lon, lat of the text); a thin line joins label and country.
-_YEAR_LABEL_AT = {"LUX": (2.4, 52.45), "SVN": (13.0, 44.3), "MNE": (18.0, 41.7), "ALB": (18.7, 39.2)}
+#: The western Balkans' labels stand in a line down the Adriatic and Ionian seas, north to south in the
+#: order of their countries (North Macedonia's in the Aegean), so that no two crowd.
+_YEAR_LABEL_AT = {"LUX": (1.9, 52.3), "SVN": (12.9, 44.75), "HRV": (14.9, 43.2), "MNE": (17.6, 41.3),
+                  "ALB": (18.6, 38.9), "MKD": (25.6, 39.3)}
+#: Labels placed inside their country but off its default point, to leave the Adriatic labels room.
+_YEAR_INSIDE_AT = {"ITA": (11.95, 42.45)}
 
 
 def base_map(ax: Axes | None = None, extent: Sequence[float] = EUROPE, scale: str = "50m", *,
@@ -195,7 +200,7 @@ def _wave_label(wave: tuple, shown: pd.DataFrame) -> str:
 
 def _year_labels(ax: Axes, members: gpd.GeoDataFrame) -> None:
     for row in members.itertuples():
-        x, y = largest_part_point(row.geometry)
+        x, y = xy(*_YEAR_INSIDE_AT[row.iso3]) if row.iso3 in _YEAR_INSIDE_AT else largest_part_point(row.geometry)
         text = str(int(row.joined))
         if row.iso3 in _YEAR_LABEL_AT:
             ax.annotate(text, (x, y), xytext=xy(*_YEAR_LABEL_AT[row.iso3]), fontsize=8, ha="center",
@@ -273,6 +278,8 @@ def projection_panels(radius_km: float = 300.0, centres: Sequence[tuple[float, f
         lons, lats, _ = geod.fwd([lon] * 72, [lat] * 72, list(range(0, 360, 5)), [radius_km * 1000.0] * 72)
         circles.append(Polygon(zip(lons, lats, strict=True)))
     rings = gpd.GeoSeries(circles, crs=geo.WGS84)
+    _, south, _, north = rings.total_bounds
+    mid_lat = (south + north) / 2  # where geopandas' aspect for EPSG:4326 (the last layer plotted) is true
     fig = plt.figure(figsize=(14, 6.9))
     defer_draws(fig)
     axes = []
@@ -285,12 +292,19 @@ def projection_panels(radius_km: float = 300.0, centres: Sequence[tuple[float, f
                                            hatch="..", zorder=2)
         rings.to_crs(crs).plot(ax=ax, facecolor="none", edgecolor=VERMILION, linewidth=2, zorder=3)
         ax.set_title(f"{crs}\n{what}", fontsize=11)
+        if crs == geo.WGS84:  # geopandas' automatic aspect for a geographic CRS: 1/cos(middle latitude)
+            ax.text(0.5, -0.02, f"Aspect set by geopandas: 1/cos({mid_lat:.1f}°) ≈ {ax.get_aspect():.2f}, so a degree\n"
+                    f"of longitude is drawn true to scale only near {mid_lat:.1f}°N", transform=ax.transAxes,
+                    ha="center", va="top", fontsize=9, color=TEXT)
         axes.append(ax)
     handles = [Line2D([], [], color=VERMILION, linewidth=2, label=f"Circle of {radius_km:g} km radius on the ground"),
                country_handle(RUSSIA_BELARUS, "Belarus", "..")]
     alt = (f"Three maps of Europe side by side, in EPSG:4326, EPSG:3857 and EPSG:3035, each with the same "
            f"{len(circles)} circles of {radius_km:g} km radius on the ground and Belarus shaded. In degrees "
-           "(EPSG:4326) the circles turn into ovals, wide in the north and tall in the south; in Web Mercator "
+           f"(EPSG:4326), drawn with the aspect geopandas sets for a geographic CRS (1/cos of the middle latitude, "
+           f"{mid_lat:.1f}°N, so that a degree of longitude is true to scale there), the circles near that latitude "
+           "look round, those to the north wide and those to the south tall: the shapes come partly from that "
+           "automatic aspect, not from the CRS alone; in Web Mercator "
            "(EPSG:3857) they stay round but grow towards the north, so that the circle at 67°N looks about twice as "
            "wide as those at 40°N; in ETRS89-LAEA (EPSG:3035) all circles look about the same.")
     return finish(MapCanvas(fig, axes, 0.135), "The same circles on the ground in three coordinate reference systems",

@@ -67,6 +67,7 @@ class QuestionModel(_Strict):
     categories: list[OptionModel] = []
     unit: str | None = None
     min_words: int = Field(default=0, ge=0, le=500)
+    max_words: int = Field(default=0, ge=0, le=2000)
     sources: list[str] = []
     hand_in: bool = False
     variants: VariantModel | None = None
@@ -223,6 +224,9 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
                                 "(option id: misconception id).")
         if qm.judgement:
             _check_judgement(path, where, qm)
+        if qm.max_words and qm.max_words < qm.min_words:
+            raise DataError(path, f"max_words ({qm.max_words}) is below min_words ({qm.min_words}).", row=where,
+                            field="max_words", fix="set max_words at or above min_words (or 0 for no limit).")
         for sid in qm.sources:
             if sid not in known_sources:
                 raise DataError(path, f"unknown source id {sid!r}.", row=where, field="sources",
@@ -232,7 +236,7 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
             options=tuple(Option(o.id, o.text, o.misconception) for o in qm.options),
             items=tuple(Option(o.id, o.text) for o in qm.items),
             categories=tuple(Option(o.id, o.text) for o in qm.categories),
-            unit=qm.unit, min_words=qm.min_words, sources=tuple(qm.sources),
+            unit=qm.unit, min_words=qm.min_words, max_words=qm.max_words, sources=tuple(qm.sources),
             hand_in=qm.hand_in or qtypes.get(qm.type).graded,
             judgement=qm.judgement, points=0.0 if qm.judgement else qm.points))
     pools = qpools.check_pools(path, bank.pools, questions)

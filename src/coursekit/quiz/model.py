@@ -47,6 +47,7 @@ class Question:
     categories: tuple[Option, ...] = ()  # categorise
     unit: str | None = None  # numeric
     min_words: int = 0  # text
+    max_words: int = 0  # text: 0 for no limit
     sources: tuple[str, ...] = ()
     hand_in: bool = False  # text: exported by default (reflections, without it, stay private)
     judgement: bool = False  # the learner's own call: recorded and compared with the kit's view, never scored
@@ -63,6 +64,8 @@ class Question:
             out["unit"] = self.unit
         if self.min_words:
             out["min_words"] = self.min_words
+        if self.max_words:
+            out["max_words"] = self.max_words
         if self.hint:
             out["hint"] = self.hint
         if self.sources:

@@ -92,10 +92,26 @@ function renderCategorise({ q, value, locked, setValue, uid, body }) {
 
 function renderText({ q, value, locked, setValue, uid, body }) {
   const id = `${uid}-text`;
-  body.append(el("label", { for: id, text: q.min_words ? `Your answer (at least ${q.min_words} words)` : "Your answer" }));
+  const lo = q.min_words || 0, hi = q.max_words || 0;
+  const span = lo && hi ? `${lo}–${hi} words` : lo ? `at least ${lo} words` : hi ? `at most ${hi} words` : "";
+  body.append(el("label", { for: id, text: span ? `Your answer (${span})` : "Your answer" }));
   const words = (t) => (t || "").split(/\s+/).filter(Boolean).length;
-  const count = el("div", { class: "ck-count", id: `${uid}-count` });
-  const showCount = (t) => { count.textContent = `${words(t)} words` + (q.min_words ? ` (at least ${q.min_words})` : ""); };
+  const count = el("div", { class: "ck-count", id: `${uid}-count`, role: "status" });
+  // A live count: under the floor a notice of how many words are missing; over the ceiling, why the
+  // answer cannot be submitted and how to fix it (the text stays in the box).
+  const showCount = (t) => {
+    const n = words(t);
+    let text = `${n} word${n === 1 ? "" : "s"}` + (span ? ` (${span})` : "");
+    count.classList.remove("ck-count-over", "ck-count-under");
+    if (hi && n > hi) {
+      text += `: ${n - hi} over the limit. Cut ${n - hi} word${n - hi === 1 ? "" : "s"} before you submit; an answer over ${hi} words is not accepted. Your text stays here.`;
+      count.classList.add("ck-count-over");
+    } else if (lo && n < lo && n > 0) {
+      text += `: ${lo - n} more needed before you can submit.`;
+      count.classList.add("ck-count-under");
+    }
+    count.textContent = text;
+  };
   body.append(el("textarea", { id, rows: Math.max(4, Math.min(20, Math.ceil((q.min_words || 0) / 10))), class: "ck-text", disabled: locked, "aria-describedby": `${uid}-count`, oninput: (e) => { showCount(e.target.value); setValue(e.target.value); } }, document.createTextNode(value ?? "")));
   showCount(value);
   body.append(count);

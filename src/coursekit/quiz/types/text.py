@@ -10,7 +10,8 @@ from coursekit.quiz.types import BadAnswer, KeyProblem, QuestionType, register
 
 @register
 class Text(QuestionType):
-    """A short written answer (a reflection or a brief); ``min_words`` sets a floor."""
+    """A short written answer (a reflection or a brief); ``min_words`` sets a floor, ``max_words`` a ceiling
+    (an answer outside them is not submitted, and the learner is told how many words to add or cut)."""
 
     name = "text"
     label = "written answer"
@@ -28,8 +29,15 @@ class Text(QuestionType):
     def normalise(self, q: Question, answer: Any) -> str:
         if not isinstance(answer, str):
             raise BadAnswer("Write your answer as text.")
-        if len(answer.split()) < q.min_words:
-            raise BadAnswer(f"Write at least {q.min_words} words (you wrote {len(answer.split())}).")
+        n = len(answer.split())
+        span = f"{q.min_words}–{q.max_words}" if q.min_words and q.max_words else ""
+        if n < q.min_words:
+            raise BadAnswer(f"Write at least {q.min_words} words{f' (the limit is {span})' if span else ''}: "
+                            f"you wrote {n}, so {q.min_words - n} more are needed. Your text is kept in the box.")
+        if q.max_words and n > q.max_words:
+            raise BadAnswer(f"Not submitted: your answer has {n} words, {n - q.max_words} over the limit of "
+                            f"{q.max_words}{f' ({span} words)' if span else ''}. Cut {n - q.max_words} words, then "
+                            "submit again; your text is kept in the box (copy it to a file first if you like).")
         return answer.strip()
 
     def score(self, q: Question, key: Key | None, answer: str) -> Result:
