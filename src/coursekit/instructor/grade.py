@@ -408,13 +408,14 @@ def _grade_file(path: Path, keys: Keys, kit_version: str, now: dt.datetime) -> S
     return sub
 
 
-def _grade_chunk(paths: list[Path]) -> tuple[list[tuple], list[Submission | Problem]]:
-    """In a worker process: grade ``paths``; answers re-indexed into the chunk's own table of entries."""
+def _grade_chunk(paths: list[Path]) -> tuple[list[tuple], list[tuple | Problem]]:
+    """In a worker process: grade ``paths``; each submission packed in a tuple (:func:`_pack`), its
+    answers re-indexed into the chunk's own table of entries."""
     assert _RUN is not None
     keys, kit_version, now = _RUN
     table: list[tuple] = []
     local: dict[int, int] = {}
-    out = []
+    out: list[tuple | Problem] = []
     for path in paths:
         result = _grade_file(path, keys, kit_version, now)
         if isinstance(result, Submission):
@@ -425,8 +426,25 @@ def _grade_chunk(paths: list[Path]) -> tuple[list[tuple], list[Submission | Prob
                     pos = local[idx] = len(table)
                     table.append(keys.entries[idx])
                 answers[j] = pos
+            result = _pack(result)
         out.append(result)
     return table, out
+
+
+def _pack(sub: Submission) -> tuple:
+    """A graded submission as plain values (sent between processes at a tenth of the cost of the objects)."""
+    o, lr = sub.outcome, sub.learning
+    return (sub.learner, sub.exported_at, sub.kit_version, sub.events, sub.warnings, sub.future, o.points, o.flags,
+            o.answers, o.stale, o.misconceptions, o.variants, lr.check, dict(lr.confidence))
+
+
+def _unpack(path: Path, packed: tuple, ids: list[int]) -> Submission:
+    """The submission :func:`_pack` packed; its answers' entries are ``ids``[local index]."""
+    (learner, exported_at, kit_version, events, warnings, future, points, flags, answers, stale, misconceptions,
+     variants, check, confidence) = packed
+    outcome = Outcome(points, flags, array("i", [ids[i] for i in answers]), stale, misconceptions, variants)
+    return Submission(path, learner, exported_at, kit_version, {}, events, warnings, future, outcome,
+                      learning.Learned(check, Counter(confidence)))
 
 
 def worker_count(files: int, jobs: int | None = None) -> int:
@@ -490,10 +508,8 @@ def _read_in(paths: list[Path], keys: Keys, kit_version: str, now: dt.datetime,
                     yield from (_grade_file(path, keys, kit_version, now) for path in chunk)
                     continue
                 ids = [keys.add_entry(entry) for entry in table]
-                for result in results:
-                    if isinstance(result, Submission):
-                        result.outcome.answers = array("i", [ids[i] for i in result.outcome.answers])
-                    yield result
+                for path, result in zip(chunk, results, strict=True):
+                    yield result if isinstance(result, Problem) else _unpack(path, result, ids)
     finally:
         _RUN = None
 
