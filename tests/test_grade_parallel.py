@@ -4,6 +4,7 @@ the one a single process writes, good and hostile files alike."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -99,3 +100,24 @@ def test_several_processes_write_the_same_files_as_one(tmp_path):
     skipped = {Path(p.file).name for p in serial.problems if p.action == "skipped"}
     assert {f"hostile_{name}" for name in HOSTILE_TEXT} <= skipped
     assert len(serial.graded) >= 50
+
+
+_REAL_CHUNK = grade_mod._grade_chunk
+
+
+def _dies_on_learner07(paths):
+    """A worker's task that dies with the file learner07.json (the pool finds it by name)."""
+    if any(p.name == "learner07.json" for p in paths):
+        os._exit(1)  # as if killed (out of memory, a crash in a library)
+    return _REAL_CHUNK(paths)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="several processes only where they fork (Linux)")
+def test_a_worker_that_dies_leaves_its_files_to_the_grading_process(tmp_path, monkeypatch):
+    keys = _keys(tmp_path)
+    folder = _class(tmp_path, keys)
+    grade([folder], keys, tmp_path / "one", kit_version=KIT, show_progress=False, now=NOW, jobs=1)
+    monkeypatch.setattr(grade_mod, "_grade_chunk", _dies_on_learner07)
+    report = grade([folder], keys, tmp_path / "two", kit_version=KIT, show_progress=False, now=NOW, jobs=2)
+    assert _outputs(tmp_path / "two") == _outputs(tmp_path / "one")
+    assert "learner07" in {s.learner for s in report.graded}

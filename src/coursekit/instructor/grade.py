@@ -491,7 +491,6 @@ def _read_in(paths: list[Path], keys: Keys, kit_version: str, now: dt.datetime,
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     global _RUN
     size = max(1, min(_CHUNK_FILES, len(paths) // (workers * 8)))
@@ -504,7 +503,7 @@ def _read_in(paths: list[Path], keys: Keys, kit_version: str, now: dt.datetime,
             for chunk, future in zip(chunks, futures, strict=True):
                 try:
                     table, results = future.result()
-                except BrokenProcessPool:
+                except Exception:  # noqa: BLE001 - a worker died (BrokenProcessPool) or its result was lost
                     yield from (_grade_file(path, keys, kit_version, now) for path in chunk)
                     continue
                 ids = [keys.add_entry(entry) for entry in table]
