@@ -5,19 +5,25 @@ files (default 1,000; about 1.5 attempts per question, so ~90 events per file, p
 files) into a temporary folder, then times ``coursekit grade`` on them.
 
 Peak memory is the process's maximum resident set size (``getrusage``), measured in a child
-process that only grades (so generating the files does not count).
+process that only grades (so generating the files does not count). From 400 files on, grade
+reads the files in one worker process per core: the largest worker's peak is printed too
+(pages it shares with the grading process, forked from it, count in both), and their sum as
+an upper bound of what the run holds at once.
 
-The grading process's CPU time (user + system) is printed next to the wall-clock time: on a
-busy machine the wall clock measures the neighbours, the CPU time much less so.
+The CPU time (user + system) of the grading process and its workers is printed next to the
+wall-clock time: on a busy machine the wall clock measures the neighbours, the CPU time much
+less so. The load average before and after the run says how busy the machine was.
 
-Run: .venv/bin/python benchmarks/grading.py [N] [FOLDER]
-(with FOLDER, the generated files are kept there and reused by the next run with the same N)
+Run: .venv/bin/python benchmarks/grading.py [N] [FOLDER] [JOBS]
+(with FOLDER, the generated files are kept there and reused by the next run with the same N;
+JOBS: grade's ``jobs``, default automatic)
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import os
 import random
 import resource
 import shutil
@@ -108,22 +114,25 @@ def write_submissions(folder: Path, key_dir: Path, n: int, seed: int = 7) -> Non
         (folder / f"{learner}.json").write_text(text, encoding="utf-8")
 
 
-def _grade_child(subs: str, key_dir: str, out: str, queue) -> None:
-    from coursekit.instructor.grade import grade
+def _grade_child(subs: str, key_dir: str, out: str, jobs: int | None, queue) -> None:
+    from coursekit.instructor.grade import grade, worker_count
 
     usage = resource.getrusage(resource.RUSAGE_SELF)
     t = time.perf_counter()
-    report = grade([subs], key_dir, out, show_progress=True)
+    report = grade([subs], key_dir, out, show_progress=True, jobs=jobs)
     seconds = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the reader processes, all ended by now
     cpu = (after.ru_utime + after.ru_stime) - (usage.ru_utime + usage.ru_stime)
     queue.put((len(report.graded), sum(s.events for s in report.graded), len(report.problems), seconds, cpu,
-               usage.ru_maxrss / 1024, after.ru_maxrss / 1024))  # KiB on Linux
+               workers.ru_utime + workers.ru_stime, usage.ru_maxrss / 1024, after.ru_maxrss / 1024,
+               workers.ru_maxrss / 1024, worker_count(report.files, jobs)))  # KiB on Linux
 
 
 def main(argv: list[str]) -> int:
     n = int(argv[0]) if argv else 1000
-    keep = Path(argv[1]) / str(n) if len(argv) > 1 else None
+    keep = Path(argv[1]) / str(n) if len(argv) > 1 and argv[1] else None
+    jobs = int(argv[2]) if len(argv) > 2 else None
     with tempfile.TemporaryDirectory(prefix="coursekit-grading-") as tmp:
         tmp_path = keep or Path(tmp)
         key_dir, subs, out = tmp_path / "quizzes", tmp_path / "submissions", Path(tmp) / "out"
@@ -139,14 +148,23 @@ def main(argv: list[str]) -> int:
         size = sum(p.stat().st_size for p in subs.iterdir()) / 1e6
         ctx = mp.get_context("spawn")  # a fresh process: its peak memory is grading's alone
         queue = ctx.Queue()
-        child = ctx.Process(target=_grade_child, args=(str(subs), str(key_dir), str(out), queue))
+        load_before = os.getloadavg()
+        child = ctx.Process(target=_grade_child, args=(str(subs), str(key_dir), str(out), jobs, queue))
         child.start()
-        graded, events, problems, seconds, cpu, base_mb, peak_mb = queue.get()
+        graded, events, problems, seconds, cpu, worker_cpu, base_mb, peak_mb, worker_mb, workers = queue.get()
         child.join()
+        load_after = os.getloadavg()
     print(f"generated {n} submission files ({size:.1f} MB) in {made:.2f} s")
     print(f"graded {graded} files, {events:,} events, {problems} problem(s) "
-          f"in {seconds:.2f} s ({n / seconds:,.0f} files/s; CPU time {cpu:.2f} s), reports and chart included")
+          f"in {seconds:.2f} s ({n / seconds:,.0f} files/s), reports and chart included")
+    print(f"processes reading the files: {workers}; CPU time {cpu + worker_cpu:.2f} s "
+          f"(grading process {cpu:.2f} s, workers {worker_cpu:.2f} s)")
     print(f"peak memory of the grading process: {peak_mb:,.0f} MB (after imports: {base_mb:,.0f} MB)")
+    if workers > 1:
+        total = peak_mb + workers * worker_mb
+        print(f"peak memory of the largest worker: {worker_mb:,.0f} MB; at most {total:,.0f} MB in all "
+              "(shared pages counted in each)")
+    print("load average (1 min) before and after: " + f"{load_before[0]:.2f}, {load_after[0]:.2f}")
     return 0
 
 

@@ -184,7 +184,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     report = grade(args.submissions, args.key or data_file("quizzes"), args.out,
                    count_formative=args.count_formative, show_progress=not args.quiet, lms=args.format,
-                   roster=args.roster, assignment_ids=parse_assignment_ids(args.assignment_ids))
+                   roster=args.roster, assignment_ids=parse_assignment_ids(args.assignment_ids), jobs=args.jobs)
     print(report.summary())
     print(f"graded in {report.seconds:.2f} s")
     return 0
@@ -290,6 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder for gradebook.csv, questions.csv/.png, problems.csv")
     p.add_argument("--count-formative", action="store_true", help="add formative quizzes to the total")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="processes that read the files (default: every core from 400 files on, else 1; "
+                        "the results are the same)")
     p.add_argument("--format", choices=("canvas", "moodle"),
                    help="also write canvas.csv or moodle.csv in that system's grade import layout")
     p.add_argument("--roster", help="CSV mapping each hub user name (column learner) to LMS ids; default: the "

@@ -30,6 +30,7 @@ import datetime as dt
 import json
 from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,16 @@ from coursekit.instructor import learning
 from coursekit.instructor import lms as lms_mod
 from coursekit.instructor import variants as pooled
 from coursekit.instructor.common import InstructorError, guard_out_dir, progress, resolve_root
-from coursekit.instructor.reports import QuestionStats, chart, csv_cell, fmt, write_csv, write_reports  # noqa: F401
+from coursekit.instructor.reports import (  # noqa: F401
+    Background,
+    QuestionStats,
+    chart,
+    csv_cell,
+    fmt,
+    prepare_charts,
+    write_csv,
+    write_reports,
+)
 from coursekit.instructor.submissions import (  # noqa: F401 (grade's API, used by the tests)
     EXPORT_SLACK,
     MAX_FILE_BYTES,
@@ -49,6 +59,8 @@ from coursekit.instructor.submissions import (  # noqa: F401 (grade's API, used 
     Problem,
     Rejected,
     Submission,
+    _answer_key,
+    _freeze,
     collect_entries,
     collect_files,
     read_submission,
@@ -101,54 +113,96 @@ class Keys:
                 key = bank.key(q.id)
                 self.k_digest[(mid, q.id)] = key.digest() if key else None
         self.graded = {qkey: q.graded for qkey, q in self.questions.items()}
-        self._memo: dict[tuple[str, str, Any], Result] = {}
+        #: (module, question) -> (question hash, points, key hash, a variant or pool question): what the
+        #: tamper checks and grading compare
+        self.info = {qkey: (self.q_digest[qkey], q.points, self.k_digest[qkey],
+                            pooled.is_pooled(banks[qkey[0]], qkey[1])) for qkey, q in self.questions.items()}
+        #: per graded question: answer key (:func:`_answer_key`) -> the answer's result (read by the tamper checks)
+        self.results: dict[tuple[str, str], dict[Any, Result]] = {}
+        # per graded question: answer key -> (entry index, row, score, fully right, misconceptions); see assess
+        self._assessed: dict[tuple[str, str], dict[Any, tuple]] = {}
         # What grading keeps of each distinct answer: (question, score, fully right, wrong-answer label).
         self.entries: list[tuple[tuple[str, str], float | None, bool, str | None]] = []
-        self._entry_ids: dict[tuple[str, str, Any], int] = {}
+        self._entry_ids: dict[tuple[str, str], dict[Any, int]] = {}
+        self._by_entry: dict[tuple[tuple[str, str], float | None, bool, str | None], int] = {}
         self._ungraded: dict[tuple[str, str], int] = {}
+        self._held: dict[tuple[str, str], dict[Any, list[str]]] = {}
 
     def check(self, module: str, qid: str, answer: Any) -> Result:
         """The result of ``answer`` against the current key (memoised for graded questions)."""
-        q = self.questions[(module, qid)]
-        if not self.graded[(module, qid)]:  # reflections: cheap to check, and each text is different
-            return check(q, self.banks[module].key(qid), answer)
-        memo_key = (module, qid, _freeze(answer))
-        result = self._memo.get(memo_key)
+        qkey = (module, qid)
+        memo = self.results.get(qkey)
+        if memo is None:
+            q = self.questions[qkey]
+            if not self.graded[qkey]:  # reflections: cheap to check, and each text is different
+                return check(q, self.banks[module].key(qid), answer)
+            memo = self.results[qkey] = {}
+        frozen = _answer_key(answer)
+        result = memo.get(frozen)
         if result is None:
-            result = check(q, self.banks[module].key(qid), answer)
-            self._memo[memo_key] = result
+            result = memo[frozen] = check(self.questions[qkey], self.banks[module].key(qid), answer)
         return result
 
     def entry(self, module: str, qid: str, answer: Any) -> int:
         """The index in :attr:`entries` of what ``answer`` earns (one entry per distinct answer)."""
-        q = self.questions[(module, qid)]
-        if not self.graded[(module, qid)]:
-            idx = self._ungraded.get((module, qid))
+        qkey = (module, qid)
+        if not self.graded[qkey]:
+            idx = self._ungraded.get(qkey)
             if idx is None:
-                idx = self._ungraded[(module, qid)] = len(self.entries)
-                self.entries.append(((module, base_id(qid)), None, False, None))
+                idx = self._ungraded[qkey] = self.add_entry(((module, base_id(qid)), None, False, None))
             return idx
-        memo_key = (module, qid, _freeze(answer))
-        idx = self._entry_ids.get(memo_key)
+        ids = self._entry_ids.get(qkey)
+        if ids is None:
+            ids = self._entry_ids[qkey] = {}
+        frozen = _answer_key(answer)
+        idx = ids.get(frozen)
         if idx is None:
             result = self.check(module, qid, answer)
             row = (module, base_id(qid))  # statistics per bank question: a variant counts for its template
             if result.score is None:
                 entry = (row, None, False, None)
             else:
-                entry = (row, result.score, bool(result.correct), None if result.correct else answer_label(q, answer))
-            idx = self._entry_ids[memo_key] = len(self.entries)
+                entry = (row, result.score, bool(result.correct),
+                         None if result.correct else answer_label(self.questions[qkey], answer))
+            idx = ids[frozen] = self.add_entry(entry)
+        return idx
+
+    def add_entry(self, entry: tuple[tuple[str, str], float | None, bool, str | None]) -> int:
+        """The index of ``entry`` in :attr:`entries`, added if new (equal entries share one index)."""
+        idx = self._by_entry.get(entry)
+        if idx is None:
+            idx = self._by_entry[entry] = len(self.entries)
             self.entries.append(entry)
         return idx
 
+    def held(self, module: str, qid: str, answer: Any) -> list[str]:
+        """The misconceptions a wrong answer reveals (:func:`items.held`), once per distinct answer."""
+        qkey = (module, qid)
+        memo = self._held.get(qkey)
+        if memo is None:
+            memo = self._held[qkey] = {}
+        frozen = _answer_key(answer)
+        found = memo.get(frozen)
+        if found is None:
+            found = memo[frozen] = item_analysis.held(self.questions[qkey], self.banks[module].key(qid), answer)
+        return found
 
-def _freeze(value: Any) -> Any:
-    """A hashable stand-in for a JSON value (types kept apart: 1, 1.0 and True differ)."""
-    if isinstance(value, dict):
-        return ("d", tuple(sorted((str(k), _freeze(v)) for k, v in value.items())))
-    if isinstance(value, list):
-        return ("l", tuple(_freeze(v) for v in value))
-    return (type(value).__name__, value)
+    def assessed(self, module: str, qid: str, answer: Any) -> tuple:
+        """What ``answer`` earns: (entry index, statistics row, score, fully right, misconceptions shown),
+        worked out once per distinct answer to a graded question (a reflection's is the same for all)."""
+        qkey = (module, qid)
+        graded = self.graded[qkey]
+        memo = self._assessed.get(qkey)
+        if memo is None:
+            memo = self._assessed[qkey] = {}
+        frozen = _answer_key(answer) if graded else None
+        found = memo.get(frozen)
+        if found is None:
+            idx = self.entry(module, qid, answer)
+            row, score, correct, _wrong = self.entries[idx]
+            held = self.held(module, qid, answer) if score is not None and not correct else []
+            found = memo[frozen] = (idx, row, score, correct, held)
+        return found
 
 
 def load_keys(key_dir: str | Path) -> Keys:
@@ -217,11 +271,13 @@ def _resolve_duplicates(subs: list[Submission]) -> tuple[list[Submission], list[
         by_learner[s.learner].append(s)
     kept, problems = [], []
     for learner in sorted(by_learner):
-        group = sorted(by_learner[learner], key=lambda s: (not s.future, s.exported_at, str(s.path)))
+        group = by_learner[learner]
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
+        group = sorted(group, key=lambda s: (not s.future, s.exported_at, str(s.path)))
         winner = group[-1]
         kept.append(winner)
-        if len(group) == 1:
-            continue
         names = "; ".join(_describe(s) for s in sorted(group, key=lambda s: str(s.path)))
         for s in group[:-1]:
             problems.append(Problem(str(s.path), learner, "duplicate", "skipped",
@@ -235,65 +291,257 @@ def _resolve_duplicates(subs: list[Submission]) -> tuple[list[Submission], list[
 def assess(sub: Submission, keys: Keys) -> Outcome:
     """Re-check the latest answer to each question of one file against the current key."""
     outcome = Outcome({m: None for m in keys.banks}, [], array("i"), [])
-    points = outcome.points
-    for (mid, qid), e in sorted(sub.latest.items()):
-        if (mid, qid) not in keys.questions:
+    points, info, graded, memos = outcome.points, keys.info, keys.graded, keys._assessed
+    for qkey, e in sorted(sub.latest.items()):
+        known = info.get(qkey)
+        mid, qid = qkey
+        if known is None:
             outcome.flags.append(Problem(str(sub.path), sub.learner, "unknown-question", "answer not graded",
                                          f"{mid}/{qid}: no such question in the key folder"))
             continue
-        if e["question_hash"] != keys.q_digest[(mid, qid)]:
+        if e["question_hash"] != known[0]:
             outcome.stale.append((mid, base_id(qid)))
             outcome.flags.append(Problem(str(sub.path), sub.learner, "stale-question", "answer not graded",
                                          f"{mid}/{qid}: answered an earlier version of the question (hash "
-                                         f"{e['question_hash'][:10]}…, now {keys.q_digest[(mid, qid)][:10]}…); "
+                                         f"{e['question_hash'][:10]}…, now {known[0][:10]}…); "
                                          "ask for a new answer or grade it by hand"))
             continue
-        if pooled.is_pooled(keys.banks[mid], qid):
+        answer = e["answer"]
+        if known[3]:  # a variant or a pool's question: only the learner's own is graded
             given, refused = pooled.check_assigned(keys.banks[mid], sub.learner, qid)
-            score = None if refused else keys.entries[keys.entry(mid, qid, e["answer"])][1]
+            score = None if refused else keys.assessed(mid, qid, answer)[2]
             outcome.variants.append([sub.learner, mid, base_id(qid), qid, given, fmt(score),
                                      "no" if refused else "yes"])
             if refused:
                 outcome.flags.append(Problem(str(sub.path), sub.learner, "not-assigned", "answer not graded",
                                              refused))
                 continue
-        idx = keys.entry(mid, qid, e["answer"])
+        memo = memos.get(qkey) if graded[qkey] else None
+        found = memo.get(answer if type(answer) is str else _answer_key(answer)) if memo is not None else None
+        if found is None:
+            found = keys.assessed(mid, qid, answer)
+        idx, row, score, correct, held = found  # row: the bank's question (a template for a variant)
         outcome.answers.append(idx)
-        row, score, correct, _wrong = keys.entries[idx]  # row: the bank's question (a template for a variant)
         if score is not None:
             points[mid] = (points[mid] or 0.0) + score
             if not correct:
-                outcome.misconceptions += [(row, m) for m in item_analysis.held(
-                    keys.questions[(mid, qid)], keys.banks[mid].key(qid), e["answer"])]
+                outcome.misconceptions += [(row, m) for m in held]
     return outcome
 
 
-def _add_stats(outcome: Outcome, keys: Keys, stats: dict[tuple[str, str], QuestionStats]) -> None:
-    for qkey in outcome.stale:
-        stats[qkey].stale += 1
-    for idx in outcome.answers:
-        qkey, score, correct, wrong = keys.entries[idx]
-        st = stats[qkey]
-        st.answered += 1
+def _add_stats(outcomes: list[Outcome], keys: Keys, stats: dict[tuple[str, str], QuestionStats]) -> None:
+    """The per-question statistics of the class (questions.csv and its chart).
+
+    Answers are counted per distinct answer (an entry), then added to each question in the order
+    the entries were first met, so that the sums and the order of the wrong answers (which breaks
+    ties in the most common one) are those of adding the answers one by one.
+    """
+    entries = keys.entries
+    counts = [0] * len(entries)
+    first: list[int] = []  # entries in the order they were first met
+    rows = list(dict.fromkeys(qkey for qkey, _score, _correct, _wrong in entries))
+    sums = [0.0] * len(rows)  # per question, in the order of rows
+    row_number = {qkey: n for n, qkey in enumerate(rows)}
+    row_of = [row_number[qkey] for qkey, _score, _correct, _wrong in entries]
+    scores = [score for _qkey, score, _correct, _wrong in entries]
+    for outcome in outcomes:
+        for qkey in outcome.stale:
+            stats[qkey].stale += 1
+        for idx in outcome.answers:
+            if not counts[idx]:
+                first.append(idx)
+            counts[idx] += 1
+            score = scores[idx]
+            if score is not None:
+                sums[row_of[idx]] += score
+    for idx in first:
+        qkey, score, correct, wrong = entries[idx]
+        st, n = stats[qkey], counts[idx]
+        st.answered += n
         if score is None:
             continue
-        st.score_sum += score
         if correct:
-            st.correct += 1
+            st.correct += n
         else:
-            st.wrong[wrong] += 1
+            st.wrong[wrong] += n
+    for n, qkey in enumerate(rows):
+        if qkey in stats:
+            stats[qkey].score_sum += sums[n]
+
+
+class _Cells(dict):
+    """:func:`fmt` of a gradebook number, worked out once per distinct value (a class has few)."""
+
+    def __call__(self, x: float | None) -> str:
+        if not x:  # None, and 0 or -0.0 (equal as keys, written differently)
+            return fmt(x)
+        text = self.get(x)
+        if text is None:
+            text = self[x] = fmt(x)
+        return text
+
+
+PARALLEL_MIN_FILES = 400  # below this, starting processes costs more than it saves
+_CHUNK_FILES = 64  # files per task handed to a worker process (at most)
+_RUN: tuple[Keys, str, dt.datetime] | None = None  # what forked workers grade with (inherited, never pickled)
+
+
+def _grade_file(path: Path, keys: Keys, kit_version: str, now: dt.datetime) -> Submission | Problem:
+    """Read, check and assess one file: the graded submission, or the problems.csv row that skips it."""
+    try:
+        sub = read_submission(path, keys, kit_version)
+        if sub.exported_at - now > EXPORT_SLACK:
+            sub.future = True
+            sub.warnings.append(Problem(str(path), sub.learner, "future-date", "graded",
+                                        f"exported_at {sub.exported_at.isoformat()} is after this grading run "
+                                        f"({now.isoformat(timespec='seconds')}) by more than the clock slack "
+                                        f"of {EXPORT_SLACK}; check the learner's clock, or whether the file "
+                                        "was edited"))
+        sub.outcome = assess(sub, keys)
+    except Rejected as exc:
+        return Problem(str(path), exc.learner, exc.kind, "skipped", exc.reason)
+    except Exception as exc:  # noqa: BLE001 - one file never stops the run
+        return Problem(str(path), "", "unreadable", "skipped",
+                       f"could not be checked ({type(exc).__name__}: {str(exc)[:200]}); "
+                       "ask the learner to export again")
+    sub.latest = {}  # the outcome holds what grading needs; the parsed answers can go
+    return sub
+
+
+def _grade_chunk(paths: list[Path]) -> tuple[list[tuple], list[tuple | Problem]]:
+    """In a worker process: grade ``paths``; each submission packed in a tuple (:func:`_pack`), its
+    answers re-indexed into the chunk's own table of entries."""
+    assert _RUN is not None
+    keys, kit_version, now = _RUN
+    table: list[tuple] = []
+    local: dict[int, int] = {}
+    out: list[tuple | Problem] = []
+    for path in paths:
+        result = _grade_file(path, keys, kit_version, now)
+        if isinstance(result, Submission):
+            answers = result.outcome.answers
+            for j, idx in enumerate(answers):
+                pos = local.get(idx)
+                if pos is None:
+                    pos = local[idx] = len(table)
+                    table.append(keys.entries[idx])
+                answers[j] = pos
+            result = _pack(result)
+        out.append(result)
+    return table, out
+
+
+def _pack(sub: Submission) -> tuple:
+    """A graded submission as plain values (sent between processes at a tenth of the cost of the objects)."""
+    o, lr = sub.outcome, sub.learning
+    return (sub.learner, sub.exported_at, sub.kit_version, sub.events, sub.warnings, sub.future, o.points, o.flags,
+            o.answers, o.stale, o.misconceptions, o.variants, lr.check, dict(lr.confidence))
+
+
+def _unpack(path: Path, packed: tuple, ids: list[int]) -> Submission:
+    """The submission :func:`_pack` packed; its answers' entries are ``ids``[local index]."""
+    (learner, exported_at, kit_version, events, warnings, future, points, flags, answers, stale, misconceptions,
+     variants, check, confidence) = packed
+    outcome = Outcome(points, flags, array("i", [ids[i] for i in answers]), stale, misconceptions, variants)
+    return Submission(path, learner, exported_at, kit_version, {}, events, warnings, future, outcome,
+                      learning.Learned(check, Counter(confidence)))
+
+
+def worker_count(files: int, jobs: int | None = None) -> int:
+    """How many processes read the files: ``jobs`` if given, else every available core for a large
+    class (at least :data:`PARALLEL_MIN_FILES` files). 1 where processes cannot be forked (not Linux)."""
+    import multiprocessing
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if jobs is not None:
+        return max(1, min(jobs, files))
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, 8))
+
+
+def _read_all(paths: list[Path], keys: Keys, kit_version: str, now: dt.datetime,
+              jobs: int | None = None) -> Iterator[Submission | Problem]:
+    """Each file's submission or problem, in the order of ``paths``, read by one or more processes.
+
+    With several, each forked worker grades chunks of files against its copy of ``keys`` and sends
+    back small results (no parsed answers); their answers are re-indexed into ``keys.entries``, so
+    the results are the same as one process's. A worker that dies leaves its files to this process.
+    """
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # parsed files hold no cycles (counting references frees them); scanning them costs 20 %
+    try:
+        yield from _read_in(paths, keys, kit_version, now, worker_count(len(paths), jobs))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_in(paths: list[Path], keys: Keys, kit_version: str, now: dt.datetime,
+             workers: int) -> Iterator[Submission | Problem]:
+    if workers == 1:
+        for path in paths:
+            yield _grade_file(path, keys, kit_version, now)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _RUN
+    size = max(1, min(_CHUNK_FILES, len(paths) // (workers * 8)))
+    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    _RUN = (keys, kit_version, now)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_grade_chunk, chunk) for chunk in chunks]
+            prepare_charts()  # while the workers read: the charts' imports, in this otherwise idle process
+            for chunk, future in zip(chunks, futures, strict=True):
+                try:
+                    table, results = future.result()
+                except Exception:  # noqa: BLE001 - a worker died (BrokenProcessPool) or its result was lost
+                    yield from (_grade_file(path, keys, kit_version, now) for path in chunk)
+                    continue
+                ids = [keys.add_entry(entry) for entry in table]
+                for path, result in zip(chunk, results, strict=True):
+                    yield result if isinstance(result, Problem) else _unpack(path, result, ids)
+    finally:
+        _RUN = None
 
 
 def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, count_formative: bool = False,
           show_progress: bool = True, kit_version: str = __version__, root: str | Path | None = None,
           now: dt.datetime | None = None, lms: str | None = None, roster: str | Path | None = None,
-          assignment_ids: dict[str, str] | None = None) -> GradeReport:
+          assignment_ids: dict[str, str] | None = None, jobs: int | None = None) -> GradeReport:
     """Grade submission files (or folders of them) against ``key_dir``; write the reports into ``out``.
 
     ``now`` is the grading time that export dates are compared with (default: the clock).
     ``lms`` (``canvas`` or ``moodle``) adds the gradebook in that system's import layout, learners
-    mapped through ``roster`` (see :mod:`coursekit.instructor.lms`).
+    mapped through ``roster`` (see :mod:`coursekit.instructor.lms`). ``jobs``: how many processes
+    read the files (default: every core for a large class, see :func:`worker_count`); the results
+    are the same whatever the number.
     """
+    import gc
+
+    hold = gc.get_freeze_count() == 0  # nobody else has frozen objects: grade may, and thaws them after
+    try:
+        return _grade(inputs, key_dir, out, count_formative=count_formative, show_progress=show_progress,
+                      kit_version=kit_version, root=root, now=now, lms=lms, roster=roster,
+                      assignment_ids=assignment_ids, jobs=jobs, hold=hold)
+    finally:
+        if hold:
+            gc.unfreeze()
+
+
+def _grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, count_formative: bool,
+           show_progress: bool, kit_version: str, root: str | Path | None, now: dt.datetime | None,
+           lms: str | None, roster: str | Path | None, assignment_ids: dict[str, str] | None,
+           jobs: int | None, hold: bool) -> GradeReport:
+    import gc
     import time
 
     started = time.perf_counter()
@@ -313,30 +561,19 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
     now = now or dt.datetime.now(dt.UTC)
     problems: list[Problem] = []
     valid: list[Submission] = []
-    for path, problem in progress(entries, "checking submissions", enabled=show_progress):
-        if problem is not None:
-            problems.append(problem)
-            continue
-        try:
-            sub = read_submission(path, keys, kit_version)
-            if sub.exported_at - now > EXPORT_SLACK:
-                sub.future = True
-                sub.warnings.append(Problem(str(path), sub.learner, "future-date", "graded",
-                                            f"exported_at {sub.exported_at.isoformat()} is after this grading run "
-                                            f"({now.isoformat(timespec='seconds')}) by more than the clock slack "
-                                            f"of {EXPORT_SLACK}; check the learner's clock, or whether the file "
-                                            "was edited"))
-            sub.outcome = assess(sub, keys)
-        except Rejected as exc:
-            problems.append(Problem(str(path), exc.learner, exc.kind, "skipped", exc.reason))
-            continue
-        except Exception as exc:  # noqa: BLE001 - one file never stops the run
-            problems.append(Problem(str(path), "", "unreadable", "skipped",
-                                    f"could not be checked ({type(exc).__name__}: {str(exc)[:200]}); "
-                                    "ask the learner to export again"))
-            continue
-        sub.latest = {}  # the outcome holds what grading needs; the parsed answers can go
-        valid.append(sub)
+    to_read = [path for path, problem in entries if problem is None]
+    read = _read_all(to_read, keys, kit_version, now, jobs)
+    try:
+        for _path, problem in progress(entries, "checking submissions", enabled=show_progress):
+            result = problem if problem is not None else next(read)
+            if isinstance(result, Problem):
+                problems.append(result)
+            else:
+                valid.append(result)
+    finally:
+        read.close()  # stops the worker processes, if any
+    if hold:  # the class's results (many small objects, no cycles) stay out of the collector's scans till the end
+        gc.freeze()
     kept, dupes = _resolve_duplicates(valid)
     problems += dupes
     stats = {(m, q.id): QuestionStats(m, q, keys.banks[m].mode) for m in sorted(keys.banks)
@@ -350,30 +587,39 @@ def grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, cou
              **{m: fmt(possible[m]) for m in modules},
              "total": fmt(sum(possible[m] for m in counted)),
              "formative": fmt(sum(possible[m] for m in formative)), "flagged": ""}]
+    cell = _Cells()
     for sub in kept:
         outcome = sub.outcome
         assert outcome is not None
         problems += sub.warnings + outcome.flags
-        _add_stats(outcome, keys, stats)
         points = outcome.points
         rows.append({"learner": sub.learner, "file": str(sub.path), "exported_at": sub.exported_at.isoformat(),
-                     "kit_version": sub.kit_version, **{m: fmt(points[m]) for m in modules},
-                     "total": fmt(sum(points[m] or 0.0 for m in counted)),
-                     "formative": fmt(sum(points[m] or 0.0 for m in formative)),
+                     "kit_version": sub.kit_version, **{m: cell(points[m]) for m in modules},
+                     "total": cell(sum(points[m] or 0.0 for m in counted)),
+                     "formative": cell(sum(points[m] or 0.0 for m in formative)),
                      "flagged": str(len(outcome.flags) + int(sub.future))})
+    _add_stats([sub.outcome for sub in kept], keys, stats)
+    stat_list = list(stats.values())
     if lms is not None:
         lms_path, left_out = lms_mod.write_lms(lms, out_path, rows, modules, {m: keys.banks[m].title for m in modules},
                                                roster=people, assignment_ids=assignment_ids, write=write_csv)
         problems += [Problem("", u.learner, u.kind, f"not in {lms_path.name}", u.reason) for u in left_out]
     problems.sort(key=lambda p: (p.file, p.kind, p.reason))
-    stat_list = list(stats.values())
-    analysis = item_analysis.analyse([(sub.learner, sub.outcome) for sub in kept], keys)
-    outputs = write_reports(out_path, columns, rows, stat_list, problems, analysis, keys, root_path)
-    outputs.update(learning.write_reports(kept, out_path))  # the pre/post check and calibration
-    if lms is not None:
-        outputs[lms] = lms_path
-    if any(b.pools or b.variants for b in keys.banks.values()):
-        outputs["variants"] = out_path / "variants.csv"
-        write_csv(outputs["variants"], pooled.COLUMNS, [r for s in kept for r in s.outcome.variants])
+    chart_job = None
+    if worker_count(len(files), jobs) > 1:  # a large class: the chart is drawn on another core meanwhile
+        out_path.mkdir(parents=True, exist_ok=True)
+        chart_job = Background(chart, stat_list, out_path / "questions.png")
+    try:
+        analysis = item_analysis.analyse([(sub.learner, sub.outcome) for sub in kept], keys)
+        outputs = write_reports(out_path, columns, rows, stat_list, problems, analysis, keys, root_path, chart_job)
+        outputs.update(learning.write_reports(kept, out_path))  # the pre/post check and calibration
+        if lms is not None:
+            outputs[lms] = lms_path
+        if any(b.pools or b.variants for b in keys.banks.values()):
+            outputs["variants"] = out_path / "variants.csv"
+            write_csv(outputs["variants"], pooled.COLUMNS, [r for s in kept for r in s.outcome.variants])
+    finally:
+        if chart_job is not None:
+            chart_job.wait()
     return GradeReport(len(files), kept, problems, rows, columns, stat_list, outputs,
                        time.perf_counter() - started)

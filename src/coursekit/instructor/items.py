@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,11 +67,11 @@ def correlation(xs: list[float], ys: list[float]) -> float | None:
     if n < 2 or n != len(ys):
         return None
     mx, my = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
+    sxx = sum([(x - mx) ** 2 for x in xs])
+    syy = sum([(y - my) ** 2 for y in ys])
     if sxx <= 1e-12 or syy <= 1e-12:
         return None
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxy = sum([(x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)])
     return sxy / math.sqrt(sxx * syy)
 
 
@@ -150,24 +149,36 @@ def _share(n: int, of: int) -> str:
 
 
 def analyse(outcomes: list[tuple[str, Any]], keys: Keys) -> ItemAnalysis:
-    """Discrimination and misconceptions over the graded files (``(learner, Outcome)`` pairs)."""
+    """Discrimination and misconceptions over the graded files (``(learner, Outcome)`` pairs).
+
+    A learner's points on a module are the file's own (``outcome.points``: the same scores added
+    in the same order as its answers).
+    """
     result = ItemAnalysis(class_size=len(outcomes))
-    item: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-    totals: dict[tuple[str, str], float] = defaultdict(float)  # (module, learner) -> points
+    item: dict[tuple[str, str], dict[str, float]] = {}  # question -> learner -> points
+    scores = [score for _qkey, score, _correct, _wrong in keys.entries]
+    item_of = [None if score is None else item.setdefault(qkey, {})  # grade keeps 4 bytes per answer: an
+               for qkey, score, _correct, _wrong in keys.entries]  # index into entries
+    counts = [0] * len(scores)  # answers per entry
     for learner, outcome in outcomes:
-        for idx in outcome.answers:  # indices into keys.entries (grade keeps 4 bytes per answer)
-            qkey, score, _correct, _wrong = keys.entries[idx]
-            result.answered[qkey] = result.answered.get(qkey, 0) + 1
-            if score is None:
-                continue
-            item[qkey][learner] = score
-            totals[(qkey[0], learner)] += score
+        for idx in outcome.answers:
+            counts[idx] += 1
+            scored = item_of[idx]
+            if scored is not None:
+                scored[learner] = scores[idx]
         for qkey, misc in getattr(outcome, "misconceptions", []):
             result.holding.setdefault(qkey, {}).setdefault(misc, set()).add(learner)
-    for qkey, scores in item.items():
-        q = keys.listed[qkey]
-        module_totals = {lr: totals[(qkey[0], lr)] for lr in scores}
-        result.discrimination[qkey] = discrimination(scores, module_totals, q.points)
+    for idx, n in enumerate(counts):
+        if n:
+            qkey = keys.entries[idx][0]
+            result.answered[qkey] = result.answered.get(qkey, 0) + n
+    totals: dict[str, dict[str, float]] = {}  # module -> learner -> points
+    for qkey, scores_of in item.items():
+        if not scores_of:
+            continue
+        if qkey[0] not in totals:
+            totals[qkey[0]] = {lr: o.points[qkey[0]] for lr, o in outcomes if o.points[qkey[0]] is not None}
+        result.discrimination[qkey] = discrimination(scores_of, totals[qkey[0]], keys.listed[qkey].points)
     return result
 
 

@@ -68,13 +68,16 @@ class Learned:
     @classmethod
     def from_events(cls, events: list[dict[str, Any]]) -> Learned:
         out = cls()
-        truth = _truth()
+        truth = None  # looked up only for a file that holds a check answer with a confidence
         for e in events:
             if e.get("kind") != "discernment" or not isinstance(e.get("answer"), str):
                 continue
             out.check.append((e["question_id"], e["answer"], e.get("confidence"), e["ts"]))
-            if e.get("confidence") is not None and e["question_id"] in truth:
-                out.confidence[(float(e["confidence"]), e["answer"] == truth[e["question_id"]])] += 1
+            if e.get("confidence") is not None:
+                if truth is None:
+                    truth = _truth()
+                if e["question_id"] in truth:
+                    out.confidence[(float(e["confidence"]), e["answer"] == truth[e["question_id"]])] += 1
         return out
 
     def note(self, event: dict[str, Any], result) -> None:
@@ -130,6 +133,8 @@ def discernment_rows(subs) -> list[dict[str, Any]]:
     rows = []
     for sub in subs:
         events = sub.learning.events() if sub.learning else []
+        if not events:  # no check answers: no row in any phase
+            continue
         for phase, (form, _module) in PHASES.items():
             mine = form_items(form, items)
             answers, _ = answers_from_events(events, phase, mine)

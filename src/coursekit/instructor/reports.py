@@ -71,6 +71,14 @@ def question_rows(stats: list[QuestionStats], items: ItemAnalysis | None = None)
     return rows
 
 
+def prepare_charts() -> None:
+    """Import what the charts need (matplotlib takes a second or two): grade calls it while its
+    worker processes read the files, so that the import does not add to the run's wall-clock time."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.patches  # noqa: F401
+
+
 def chart(stats: list[QuestionStats], path: Path) -> str:
     """A bar chart of the share of learners fully right per graded question; returns its alt text."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -110,9 +118,39 @@ def chart(stats: list[QuestionStats], path: Path) -> str:
             + "; ".join(f"{label} {share:.0f}%" for share, label in worst) + ".")
 
 
+class Background:
+    """``fn(*args)`` in a forked process while this one goes on (grade draws its chart so, on a free
+    core, while it analyses the items). :meth:`wait` joins it; if the process failed, ``fn`` runs
+    again here, so that its error is raised where it would have been."""
+
+    def __init__(self, fn: Any, *args: Any) -> None:
+        import multiprocessing
+
+        self.fn, self.args = fn, args
+        self.process = multiprocessing.get_context("fork").Process(target=_quietly, args=(fn, *args), daemon=True)
+        self.process.start()
+
+    def wait(self) -> None:
+        self.process.join()
+        if self.process.exitcode != 0:
+            self.fn(*self.args)
+
+
+def _quietly(fn: Any, *args: Any) -> None:
+    """In the forked process: ``fn(*args)``, and exit 1 without a traceback if it fails (the caller reruns it)."""
+    import os
+
+    try:
+        fn(*args)
+    except BaseException:  # noqa: BLE001 - reported by running fn again in the caller
+        os._exit(1)
+
+
 def write_reports(out: Path, columns: list[str], rows: list[dict[str, str]], stats: list[QuestionStats],
-                  problems: list[Any], items: ItemAnalysis, keys: Any, root: Path | None) -> dict[str, Path]:
-    """Write every report of a grading run into ``out``; returns name -> path."""
+                  problems: list[Any], items: ItemAnalysis, keys: Any, root: Path | None,
+                  chart_job: Background | None = None) -> dict[str, Path]:
+    """Write every report of a grading run into ``out``; returns name -> path. ``chart_job``: the
+    chart (questions.png) is being drawn in another process (the caller waits for it)."""
     from coursekit.instructor.items import GUIDE, guide_anchors
 
     out.mkdir(parents=True, exist_ok=True)
@@ -125,5 +163,6 @@ def write_reports(out: Path, columns: list[str], rows: list[dict[str, str]], sta
     titles = guide_anchors(guide) if guide and guide.is_file() else {}
     write_csv(outputs["misconceptions"], MISCONCEPTION_COLUMNS, items.misconception_rows(keys, titles))
     outputs["chart"] = out / "questions.png"
-    chart(stats, outputs["chart"])
+    if chart_job is None:
+        chart(stats, outputs["chart"])
     return outputs

@@ -76,9 +76,7 @@ class Question:
 
     @property
     def graded(self) -> bool:
-        from coursekit.quiz.types import get
-
-        return get(self.type).graded and not self.judgement
+        return _types().get(self.type).graded and not self.judgement
 
     def digest(self) -> str:
         return _digest(self.to_public())
@@ -107,6 +105,20 @@ class Key:
 
     def digest(self) -> str:
         return _digest(self.to_data())
+
+
+_TYPES = None
+
+
+def _types():
+    """The question-type registry module, imported on first use (it imports this module): grading calls
+    :func:`check` and :attr:`Question.graded` for every answer, and an import statement costs each time."""
+    global _TYPES
+    if _TYPES is None:
+        from coursekit.quiz import types
+
+        _TYPES = types
+    return _TYPES
 
 
 def _digest(data: dict) -> str:
@@ -162,14 +174,13 @@ def invalid(question: Question, message: str) -> Result:
 
 def check(question: Question, key: Key | None, answer: Any) -> Result:
     """Check ``answer`` against ``key``. ``key=None`` records without grading."""
-    from coursekit.quiz.types import BadAnswer, get
-
-    qtype = get(question.type)
+    types = _types()
+    qtype = types.get(question.type)
     if _is_empty(answer):
         return invalid(question, qtype.empty_message)
     try:
         normalised = qtype.normalise(question, answer)
-    except BadAnswer as exc:
+    except types.BadAnswer as exc:
         return invalid(question, str(exc))
     except (TypeError, ValueError, KeyError, RecursionError):  # a shape no widget sends (a hand-edited file)
         return invalid(question, "This answer is not in a form this question takes: answer it again.")
