@@ -51,3 +51,26 @@ def test_the_model_counts_what_a_student_does(tmp_path):
     words = 400 + 4
     assert e.minutes == pytest.approx(words / WORDS_PER_MINUTE + MINUTES["checked"] + MINUTES["open"]
                                       + MINUTES["try_it"] + MINUTES["figure"] + MINUTES["reflect"])
+
+
+def test_the_one_week_plan_fits_its_sessions_and_covers_every_module():
+    """Each 90-minute session holds 90 minutes; each module's class and homework minutes add up
+    to what data/course.yml states (the plan once put 105-120 minutes of solo work in a session)."""
+    from coursekit.paths import root
+
+    guide = (root() / "docs" / "instructor-guide.md").read_text(encoding="utf-8")
+    section = guide.split("### A one-week unit", 1)[1].split("\n### ", 1)[0]
+    rows = [line for line in section.splitlines() if re.match(r"\| \d \|", line)]
+    assert len(rows) == 5, "five days"
+    item = re.compile(r"(\d\d|discussion) · (\d+)(?: of (\d+))? min")
+    per_module: dict[str, int] = {}
+    for row in rows:
+        _, day, in_class, homework, _ = row.split("|")
+        session = item.findall(in_class)
+        assert sum(int(m) for _, m, _ in session) == 90, f"day {day.strip()} holds 90 minutes"
+        for name, minutes, total in session + item.findall(homework):
+            if name != "discussion":
+                per_module[name] = per_module.get(name, 0) + int(minutes)
+                stated = {m.id: m.minutes for m in MODULES}[name]
+                assert not total or int(total) == stated, f"module {name} is {stated} minutes, not {total}"
+    assert per_module == {m.id: m.minutes for m in MODULES}
