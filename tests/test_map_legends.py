@@ -98,7 +98,8 @@ def built():
             cache[name] = RECIPES[name]()
         return cache[name]
 
-    yield get
+    with plt.rc_context({"figure.max_open_warning": 0}):  # kept open on purpose, closed below
+        yield get
     for kit in cache.values():
         plt.close(_fig(kit))
 

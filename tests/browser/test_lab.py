@@ -84,7 +84,8 @@ def test_start_here_quiz_answers_by_mouse_and_keyboard(lab, page):
     reflection.scroll_into_view_if_needed()
     box = reflection.get_by_role("textbox")
     box.fill("Too short")
-    assert reflection.locator(".ck-count").inner_text() == "2 words (at least 5)"
+    assert reflection.locator(".ck-count").inner_text() == (
+        "2 words (at least 5 words): 3 more needed before you can submit.")
     reflection.get_by_role("button", name="Submit", exact=True).click()
     reflection.get_by_role("status").get_by_text("Write at least 5 words").wait_for(timeout=15_000)
     box.fill("I would want to know what the author gains if readers agree.")

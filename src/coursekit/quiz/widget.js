@@ -96,7 +96,9 @@ function renderText({ q, value, locked, setValue, uid, body }) {
   const span = lo && hi ? `${lo}–${hi} words` : lo ? `at least ${lo} words` : hi ? `at most ${hi} words` : "";
   body.append(el("label", { for: id, text: span ? `Your answer (${span})` : "Your answer" }));
   const words = (t) => (t || "").split(/\s+/).filter(Boolean).length;
-  const count = el("div", { class: "ck-count", id: `${uid}-count`, role: "status" });
+  // not a live region: announcing every keystroke would drown a screen reader; the box is described
+  // by it (aria-describedby), and a refused Submit is announced in the feedback
+  const count = el("div", { class: "ck-count", id: `${uid}-count` });
   // A live count: under the floor a notice of how many words are missing; over the ceiling, why the
   // answer cannot be submitted and how to fix it (the text stays in the box).
   const showCount = (t) => {
