@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from coursekit.cli import main
+from coursekit.instructor import files, reports
 from coursekit.instructor import grade as grade_mod
-from coursekit.instructor import reports, submissions
 from coursekit.instructor.grade import grade, load_keys, read_submission
 from tests.conftest import REPO
 
@@ -128,7 +128,7 @@ def test_the_reasons_say_what_is_wrong(tmp_path):
 
 
 def test_a_file_over_the_size_limit_is_not_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(submissions, "MAX_FILE_BYTES", 50_000)  # where files are read
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 50_000)  # where files are read
     big = _good("big")
     big["events"][0]["answer"] = "b" + " " * 60_000
     report = _run(tmp_path, {"good_ben.json": json.dumps(_good("ben")), "big.json": json.dumps(big)})

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from coursekit.instructor import grade as grade_mod
+from coursekit.instructor import reading
 from coursekit.instructor.grade import grade
 from coursekit.quiz.bank import load_bank
 from coursekit.quiz.model import full_marks_answer
@@ -102,7 +103,7 @@ def test_several_processes_write_the_same_files_as_one(tmp_path):
     assert len(serial.graded) >= 50
 
 
-_REAL_CHUNK = grade_mod._grade_chunk
+_REAL_CHUNK = reading._grade_chunk
 
 
 def _dies_on_learner07(paths):
@@ -117,7 +118,7 @@ def test_a_worker_that_dies_leaves_its_files_to_the_grading_process(tmp_path, mo
     keys = _keys(tmp_path)
     folder = _class(tmp_path, keys)
     grade([folder], keys, tmp_path / "one", kit_version=KIT, show_progress=False, now=NOW, jobs=1)
-    monkeypatch.setattr(grade_mod, "_grade_chunk", _dies_on_learner07)
+    monkeypatch.setattr(reading, "_grade_chunk", _dies_on_learner07)
     report = grade([folder], keys, tmp_path / "two", kit_version=KIT, show_progress=False, now=NOW, jobs=2)
     assert _outputs(tmp_path / "two") == _outputs(tmp_path / "one")
     assert "learner07" in {s.learner for s in report.graded}

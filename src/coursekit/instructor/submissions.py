@@ -30,22 +30,24 @@ import datetime as dt
 import json
 import math
 import operator
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-try:
-    import orjson
-except ImportError:  # pragma: no cover - a dependency; without it the standard library reads every file
-    orjson = None
-
 from coursekit import __version__
-from coursekit.errors import KitError
 from coursekit.instructor import learning
-from coursekit.instructor.common import InstructorError
+from coursekit.instructor.files import (  # noqa: F401 (this module's API before files.py was split off)
+    MAX_FILE_BYTES,
+    Problem,
+    Rejected,
+    _kind_of,
+    _long_number,
+    _parse,
+    _read_bytes,
+    collect_entries,
+    collect_files,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from coursekit.instructor.grade import Keys, Outcome
@@ -64,40 +66,13 @@ EVENT_FIELDS: dict[str, tuple[type, ...] | None] = {
 }
 CLOCK_SLACK = dt.timedelta(seconds=2)  # an answer may be dated this much after its own export
 EXPORT_SLACK = dt.timedelta(hours=24)  # an export may be dated this much after the grading run
-MAX_FILE_BYTES = 20_000_000  # 20 MB: a long capstone export is well under 1 MB
 MAX_DEPTH = 16  # nesting of an answer (the kit's answers nest at most 2 deep)
 _MAX_INT = 2**53  # ids and scores beyond this are not numbers the kit writes
 _VERSION = re.compile(r"^(\d+)\.(\d+)")
 _INF = math.inf
-# The shape of a JSON text for :func:`_long_number`: digits 0, what comes before a value (: [ ,) a colon,
-# white space and minus signs a space, anything else x.
-_SHAPE = bytes(ord("0") if chr(c).isdigit() and c < 128 else ord(":") if c in b":[," else
-               ord(" ") if c in b" \t\n\r\x0b\x0c-" else ord("x") for c in range(256))
-_RUN = b"0" * 19  # 2**63 has 19 digits
 _EVENT_SIZE = len(EVENT_FIELDS)  # an event with no optional field
 _BY_ID = operator.itemgetter("id")
 _MODES = frozenset(("formative", "assessed"))
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One line of problems.csv."""
-
-    file: str
-    learner: str
-    kind: str
-    action: str
-    reason: str
-
-
-class Rejected(KitError):
-    """A submission file that cannot be graded (``kind`` says why)."""
-
-    def __init__(self, kind: str, reason: str, learner: str = "") -> None:
-        super().__init__(reason)
-        self.kind = kind
-        self.reason = reason
-        self.learner = learner
 
 
 @dataclass
@@ -363,79 +338,6 @@ def _check_events(events: list[dict[str, Any]], doc_latest: dict[str, Any], lear
     return latest
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, refusing anything but a regular file of at most MAX_FILE_BYTES."""
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise Rejected("unreadable", f"cannot be read ({exc.strerror or exc})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise Rejected("not-a-file", f"is {_kind_of(info.st_mode)}, not a submission file; remove it or "
-                       "rename it so that it does not end in .json")
-    if info.st_size > MAX_FILE_BYTES:
-        raise Rejected("too-large", f"is {info.st_size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; "
-                       "an export is far smaller: ask the learner to export again")
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(info.st_size + 1)  # sized to the file: asking for the limit costs a 20 MB buffer
-            if len(data) > info.st_size:  # the file has grown since stat(): read on, up to the limit
-                data += fh.read(MAX_FILE_BYTES + 1 - len(data))
-    except OSError as exc:
-        raise Rejected("unreadable", f"cannot be read ({exc.strerror or exc})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise Rejected("too-large", f"is over the limit of {MAX_FILE_BYTES:,} bytes")
-    return data
-
-
-def _kind_of(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
-def _long_number(data: bytes) -> bool:
-    """Whether ``data`` may hold a JSON number whose integer part has 19 digits or more.
-
-    True for a run of 19 digits at the start or after ``:``, ``[`` or ``,`` (white space and a
-    minus sign between), and after 16 runs that are not (digits inside strings: hashes); False
-    only when there is no such number. One pass in C over the bytes.
-    """
-    shape = data.translate(_SHAPE)
-    start = shape.find(_RUN)
-    for _ in range(16):
-        if start < 0:
-            return False
-        before = shape[:start].rstrip(b" ")
-        if not before or before.endswith(b":"):
-            return True
-        start = shape.find(_RUN, start + len(_RUN))
-    return True
-
-
-def _parse(data: bytes) -> Any:
-    """The JSON document in ``data``, exactly as ``json.loads`` reads it, and faster.
-
-    orjson reads most files; whatever it refuses (not UTF-8, not JSON, NaN, a lone surrogate,
-    nesting past its limit of 1,024) is read again by the standard library, which accepts the
-    same or raises the error the reason names (and its RecursionError for JSON nested too
-    deeply). orjson would read an integer beyond 64 bits as a float, so a file with a number
-    of 19 digits or more is left to the standard library too (it keeps them integers, or says
-    they have too many digits).
-    """
-    if orjson is not None and not _long_number(data):
-        try:
-            return orjson.loads(data)
-        except ValueError:  # orjson.JSONDecodeError: the standard library names the problem
-            pass
-    return json.loads(data.decode("utf-8"))
-
-
 def _read_plain(path: Path, doc: Any, keys: Keys, kit_version: str) -> Submission | None:
     """The submission when ``doc`` is a plain export that passes every check, in one pass; else None.
 
@@ -555,65 +457,3 @@ def read_submission(path: Path, keys: Keys, kit_version: str = __version__) -> S
     if warning:
         sub.warnings.append(Problem(str(path), learner, "version", "graded", warning))
     return sub
-
-
-def collect_files(inputs: list[str | Path]) -> list[Path]:
-    """Files as given, and every ``*.json`` under folders (recursively), sorted, without repeats."""
-    return [p for p, problem in collect_entries(inputs) if problem is None]
-
-
-def collect_entries(inputs: list[str | Path]) -> list[tuple[Path, Problem | None]]:
-    """Every entry to grade, each with the problem that keeps it from being read (or None).
-
-    Under a folder: each ``*.json`` entry. Folders, FIFOs and devices with that name are
-    reported (never opened); a symbolic link is followed only when it leads to a file inside the
-    folder. Links are not followed into other folders.
-    """
-    found: list[tuple[Path, Problem | None]] = []
-    for item in inputs:
-        p = Path(item)
-        if p.is_dir():
-            top = p.resolve()
-            for dirpath, dirnames, filenames in os.walk(p):  # does not follow links into folders
-                dirnames.sort()
-                for name in sorted([*dirnames, *filenames]):
-                    entry = Path(dirpath) / name
-                    if name.endswith(".json"):
-                        found.append(_entry(entry, top))
-                    elif name in dirnames and entry.is_symlink() and not entry.resolve().is_relative_to(top):
-                        found.append((entry, Problem(str(entry), "", "outside-folder", "skipped",
-                                                     f"a symbolic link to the folder {entry.resolve()}, outside "
-                                                     f"the submissions folder {top}: not followed; copy the "
-                                                     "files in if they are submissions")))
-        elif p.exists() or p.is_symlink():
-            found.append((p, None))
-        else:
-            raise InstructorError(f"{p} does not exist. Fix: give submission files or folders that hold them.")
-    unique: dict[Path, Problem | None] = {}
-    for path, problem in found:
-        unique.setdefault(path, problem)
-    return sorted(unique.items(), key=lambda x: str(x[0]))
-
-
-def _entry(path: Path, top: Path) -> tuple[Path, Problem | None]:
-    try:
-        info = os.lstat(path)
-    except OSError:
-        info = None
-    if info is not None and stat.S_ISREG(info.st_mode):  # the usual case: a file, not a link (one look)
-        return path, None
-    if path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(top):
-            return path, Problem(str(path), "", "outside-folder", "skipped",
-                                 f"a symbolic link to {target}, outside the submissions folder {top}; "
-                                 "copy the file into the folder if it is a submission")
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        return path, Problem(str(path), "", "unreadable", "skipped", f"cannot be read ({exc.strerror or exc})")
-    if not stat.S_ISREG(mode):
-        return path, Problem(str(path), "", "not-a-file", "skipped",
-                             f"is {_kind_of(mode)}, not a submission file; remove it or rename it so that "
-                             "it does not end in .json")
-    return path, None
