@@ -169,3 +169,12 @@ def test_the_delayed_check_is_offered_four_weeks_after_the_post_check():
     assert 'quiz.discernment("delayed")' in spaced._delayed_note(post, T0 + dt.timedelta(days=28))
     done = post + [ev("08", "dc-delayed-a-ryanair", 1.0, at=T0 + dt.timedelta(days=29), kind="discernment")]
     assert spaced._delayed_note(done, T0 + dt.timedelta(days=40)) == ""
+
+
+def test_a_review_reads_only_the_banks_of_modules_answered_in():
+    """A new learner's review loads no bank (the review cell opens every module); otherwise only the
+    banks it can bring questions back from, and the same questions as reading every bank."""
+    everything = spaced.formative_questions()
+    assert spaced.formative_questions(set()) == {}
+    part = spaced.formative_questions({"01", "05"})
+    assert part and part == {k: v for k, v in everything.items() if k[0] in ("01", "05")}

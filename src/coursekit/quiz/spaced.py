@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,10 +126,11 @@ def _boosters(events, module, now, questions, taken) -> list[Due]:
     return []
 
 
-def formative_questions() -> dict[tuple[str, str], str]:
+def formative_questions(modules: Collection[str] | None = None) -> dict[tuple[str, str], str]:
     """(module, question) -> digest for every graded question a quiz widget shows, in the formative
     banks of this course copy (a question drawn from a pool or as a variant is matched by its own
-    digest, so only the version the learner answered comes back)."""
+    digest, so only the version the learner answered comes back). ``modules``: only these banks
+    (a review needs only the modules the learner has answered in; none loads no bank)."""
     from coursekit.errors import DataError
     from coursekit.quiz.bank import bank_paths, load_bank
     from coursekit.quiz.pools import every_question
@@ -136,6 +138,8 @@ def formative_questions() -> dict[tuple[str, str], str]:
 
     out = {}
     for path in bank_paths():
+        if modules is not None and path.stem not in modules:
+            continue
         try:
             bank = load_bank(path, keys=False)
         except (DataError, OSError):
@@ -175,7 +179,8 @@ class ReviewView:
         except StoreError as exc:
             events, parts = [], [w.HTML(f"<p role='alert'>Your earlier answers could not be read: "
                                         f"{html.escape(str(exc))}</p>")]
-        self.due = due(events, module, now, formative_questions())
+        answered = {e.module for e in events if e.module < module}  # only these banks can have due questions
+        self.due = due(events, module, now, formative_questions(answered))
         shown, self.widgets = self.due[:MAX_PER_SESSION], []
         banks: dict[str, Any] = {}
         for d in shown:
