@@ -151,9 +151,7 @@ class Keys:
             if idx is None:
                 idx = self._ungraded[qkey] = self.add_entry(((module, base_id(qid)), None, False, None))
             return idx
-        ids = self._entry_ids.get(qkey)
-        if ids is None:
-            ids = self._entry_ids[qkey] = {}
+        ids = self._entry_ids.setdefault(qkey, {})
         frozen = _answer_key(answer)
         idx = ids.get(frozen)
         if idx is None:
@@ -178,9 +176,7 @@ class Keys:
     def held(self, module: str, qid: str, answer: Any) -> list[str]:
         """The misconceptions a wrong answer reveals (:func:`items.held`), once per distinct answer."""
         qkey = (module, qid)
-        memo = self._held.get(qkey)
-        if memo is None:
-            memo = self._held[qkey] = {}
+        memo = self._held.setdefault(qkey, {})
         frozen = _answer_key(answer)
         found = memo.get(frozen)
         if found is None:
