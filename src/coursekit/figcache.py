@@ -7,7 +7,10 @@ covers all that decides the picture:
 
 - the recipe and its arguments (defaults filled in; a table passed in counts by its content);
 - the content of the course's ``data/`` (the course the kernel uses, see
-  :func:`coursekit.paths.locate`): a student's edit to their own copy is drawn anew;
+  :func:`coursekit.paths.locate`): a student's edit to their own copy is drawn anew. Left out
+  are the files no figure reads and that a student release rewrites (``IGNORED``: quiz banks,
+  ``course.yml``, ``manifest.yml``, ``review.yml``, Markdown), so a hub's kernels working in a
+  student release find the figures warmed from the instructor's copy;
 - the kit's own code, the versions of the drawing libraries and matplotlib's settings.
 
 A call with anything else among its arguments (an ``ax`` to draw on, an object) is drawn as
@@ -47,6 +50,7 @@ SHARED_ENV = "COURSEKIT_FIGURE_CACHE_SHARED"
 MAX_ENTRIES = 300
 FORMAT = 1
 _LIBRARIES = ("matplotlib", "numpy", "pandas", "geopandas", "shapely", "pyproj", "pillow")
+IGNORED = ("quizzes/", "course.yml", "manifest.yml", "review.yml")
 _RC_SKIP = ("backend", "interactive", "figure.hooks", "keymap.", "webagg.", "savefig.directory", "toolbar")
 
 
@@ -145,16 +149,18 @@ def fingerprint() -> str:
     from coursekit import paths
 
     code = Path(__file__).resolve().parent
-    parts = [_tree_digest(code, "*.py"), _tree_digest(paths.data_dir(), "*"), _versions(), _settings()]
+    parts = [_tree_digest(code, "*.py"), _tree_digest(paths.data_dir(), "*", IGNORED), _versions(), _settings()]
     return hashlib.blake2b(json.dumps(parts).encode(), digest_size=20).hexdigest()
 
 
-def _tree_digest(folder: Path, pattern: str) -> str:
+def _tree_digest(folder: Path, pattern: str, ignored: tuple[str, ...] = ()) -> str:
     """The files under ``folder`` by relative path and content (re-read only when a file's size or
-    time changes): a copy of the course elsewhere has the same digest."""
+    time changes), leaving out paths that start with one of ``ignored`` and Markdown: a copy of
+    the course elsewhere has the same digest."""
     files = sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
-    stats = tuple((str(p), p.relative_to(folder).as_posix(), s.st_size, s.st_mtime_ns) for p in files
-                  for s in (p.stat(),))
+    stats = tuple((str(p), rel, s.st_size, s.st_mtime_ns) for p in files
+                  for rel in (p.relative_to(folder).as_posix(),) if not rel.startswith(ignored)
+                  and not rel.endswith(".md") for s in (p.stat(),))
     return _content_digest(stats)
 
 
