@@ -14,6 +14,12 @@ JupyterLab's "Run All" does. Printed:
   (resident set size, RSS, and proportional set size, PSS, which shares libraries fairly);
 - the memory of the hub and of configurable-http-proxy.
 
+``--figures`` sets up the figure cache (coursekit.figcache) as a hub would:
+``shared`` (default) first runs ``coursekit figures warm`` into a folder that every kernel reads
+(COURSEKIT_FIGURE_CACHE_SHARED), timed and printed; ``own`` gives each student only their own,
+empty cache folder (the first run of a class without a warmed folder); ``off`` draws every figure
+in every kernel.
+
 Run: make bench-hub   (or .venv/bin/python benchmarks/hub.py --students 20)
 Needs configurable-http-proxy (`npm ci`).
 """
@@ -100,12 +106,15 @@ def student(hub: Hub, name: str, start: threading.Barrier, notebook: dict) -> di
                "kernel": memory(kern) if kern else (float("nan"),) * 2}
     finally:
         kernel.close()
-    return {"name": name, "seconds": seconds, "cpu": cpu, "failed": failed, "mem": mem}
+    drawn = len(list((hub.home(name) / ".cache" / "coursekit" / "figures").glob("*.json")))
+    return {"name": name, "seconds": seconds, "cpu": cpu, "failed": failed, "mem": mem, "drawn": drawn}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=10, help="simulated students (default 10)")
+    parser.add_argument("--figures", choices=("shared", "own", "off"), default="shared",
+                        help="figure cache: a warmed shared folder (default), each student's own, or none")
     args = parser.parse_args(argv)
     why = proxy_missing()
     if why:
@@ -123,7 +132,17 @@ def main(argv: list[str] | None = None) -> int:
     print("load average before: {:.1f} {:.1f} {:.1f} (other work on the machine slows every figure)".format(
         *os.getloadavg()))
     base = Path(tempfile.mkdtemp(prefix="coursekit-bench-hub-"))
-    hub = Hub(base)
+    environment = {"off": {"COURSEKIT_FIGURE_CACHE": "off"}, "own": {}}.get(args.figures)
+    if environment is None:
+        from coursekit.instructor.warm import warm_figures
+
+        t = time.perf_counter()
+        report = warm_figures(base / "figures", [MODULE[:2]], ROOT, show_progress=False)
+        print(f"figures warmed once for the class: {report.entries} in {time.perf_counter() - t:.1f} s "
+              f"({', '.join(report.failed.values()) or 'no failure'})")
+        environment = {"COURSEKIT_FIGURE_CACHE_SHARED": str(base / "figures")}
+    print(f"figure cache: {args.figures}")
+    hub = Hub(base, environment=environment)
     try:
         hub.start()
         names = [f"student{i:02d}" for i in range(1, k + 1)]
@@ -174,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     row("spawn (server ready + course copied)", spawns, "s", ".1f")
     row(f"module {MODULE[:2]} wall time per student", secs, "s", ".1f")
     row("kernel CPU time per student", [r["cpu"] for r in results], "s", ".1f")
+    row("figures drawn (not from a cache)", [r["drawn"] for r in results], "")
     print(f"{'failed cells':<34} {len(failed) - len(no_kernel)}")
     print(f"{'students whose kernel did not start':<34} {len(no_kernel)}")
     for line in failed[:10]:

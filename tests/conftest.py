@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 # tests/data holds fixtures and the scripts that made them, not tests (nor doctests to import)
 collect_ignore_glob = ["data/*"]
+# Figures are drawn, not read from a user's figure cache, unless a test sets up a cache itself
+# (tests/test_figcache.py); kernels and commands the tests start inherit this.
+os.environ["COURSEKIT_FIGURE_CACHE"] = "off"
+os.environ.pop("COURSEKIT_FIGURE_CACHE_SHARED", None)
 
 
 def use_course(monkeypatch, root: Path) -> None:

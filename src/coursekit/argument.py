@@ -19,6 +19,7 @@ import pandas as pd
 
 from coursekit.claims import CLAIM_TYPES, PARAGRAPHS, ROLES
 from coursekit.essay import SOURCE_ID as ESSAY_ID
+from coursekit.figcache import cached
 from coursekit.figures import KitFigure
 from coursekit.maps.style import BLUE, GREEN, ORANGE, PURPLE, YELLOW
 
@@ -121,6 +122,7 @@ def alt_text(table: pd.DataFrame) -> str:
             f"Totals by type: {per_type}. By paragraph: {per_para}.")
 
 
+@cached
 def plot_types_by_paragraph(df: pd.DataFrame, ax=None):
     """Stacked bars: how many claims of each type every paragraph makes.
 

@@ -236,6 +236,19 @@ def cmd_site(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def cmd_figures_warm(args: argparse.Namespace) -> int:
+    from coursekit.instructor.common import parse_module_ids
+    from coursekit.instructor.warm import default_folder, warm_figures
+
+    into = args.into or default_folder()
+    if into is None:
+        print("error: the figure cache is off (COURSEKIT_FIGURE_CACHE=off). Fix: give --into DIR.", file=sys.stderr)
+        return 2
+    report = warm_figures(into, parse_module_ids(args.modules), timeout=args.timeout)
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coursekit",
@@ -333,6 +346,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-run", action="store_true",
                    help="render the notebooks as stored, without running them (a quick preview)")
     p.set_defaults(func=cmd_site)
+
+    figures = sub.add_parser("figures", help="the rendered-figure cache").add_subparsers(
+        dest="figures_command", metavar="COMMAND")
+    p = figures.add_parser("warm", help="execute the modules once so that kernels find their figures drawn")
+    p.add_argument("--into", help="folder to fill (default: your own cache, ~/.cache/coursekit/figures); "
+                   "kernels read a shared one through COURSEKIT_FIGURE_CACHE_SHARED")
+    p.add_argument("--modules", help="module ids, e.g. 03,04 (default: every available module)")
+    p.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default 600)")
+    p.set_defaults(func=cmd_figures_warm)
     return parser
 
 

@@ -21,11 +21,10 @@ import base64
 import functools
 import html
 import io
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from typing import Any
 
 
-@dataclass(eq=False)
 class KitFigure:
     """A kit figure: the matplotlib ``figure``, its ``alt`` text, its ``sources`` (ids in
     data/sources.yml) and a ``note`` on where its data come from.
@@ -33,18 +32,38 @@ class KitFigure:
     ``tight`` says whether rendering should trim the margins (a second drawing pass); maps are
     laid out to the inch and skip it. ``axes`` and ``ax`` reach the figure's axes, e.g. to add a
     layer with :func:`coursekit.maps.add_points`.
+
+    A figure from the figure cache (:mod:`coursekit.figcache`) arrives as its PNG, with no
+    drawing: :func:`render` shows the PNG, and asking for ``figure``, ``axes`` or ``ax`` draws
+    it then. A figure whose drawing was asked for is rendered from the drawing, never from a PNG
+    kept before, and is not put in the cache (the caller may have changed it).
     """
 
-    figure: Any
-    alt: str
-    sources: tuple[str, ...] = ()
-    note: str = ""
-    tight: bool = field(default=True, repr=False)
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.alt, str) or not self.alt.strip():
+    def __init__(self, figure: Any, alt: str, sources: Iterable[str] = (), note: str = "",
+                 tight: bool = True) -> None:
+        if not isinstance(alt, str) or not alt.strip():
             raise ValueError("every figure needs alt text: describe what the figure shows.")
-        self.sources = tuple(dict.fromkeys(self.sources))
+        self._figure = figure
+        self.alt = alt
+        self.sources = tuple(dict.fromkeys(sources))
+        self.note = note
+        self.tight = tight
+        self._png: tuple[int, bytes] | None = None  # (dpi, PNG) of the untouched drawing
+        self._build: Callable[[], KitFigure] | None = None  # draws a figure that came as a PNG
+        self._keep: Callable[[int, bytes], None] | None = None  # puts the first PNG in the cache
+        self._touched = False
+
+    @property
+    def figure(self):
+        """The matplotlib figure (drawn now if the figure came from the cache)."""
+        self._touched = True
+        return self._drawing()
+
+    def _drawing(self):
+        if self._figure is None and self._build is not None:
+            self._figure = self._build()._figure
+            self._build = None
+        return self._figure
 
     @property
     def axes(self) -> list:
@@ -55,6 +74,9 @@ class KitFigure:
     def ax(self):
         """The first axes: the map panel of a one-panel map."""
         return self.figure.axes[0]
+
+    def __repr__(self) -> str:
+        return f"KitFigure(alt={self.alt!r}, sources={self.sources!r}, note={self.note!r})"
 
     def _repr_html_(self) -> str:
         return render(self)._repr_html_()
@@ -101,16 +123,23 @@ def render(fig, alt: str | None = None, caption: str | None = None, dpi: int = 1
 
     ``alt`` defaults to the kit figure's own alt text; a plain matplotlib figure needs one.
     """
-    import matplotlib.pyplot as plt
-
-    draw_pyplot_figures_when_shown()
     kit = fig if isinstance(fig, KitFigure) else None
     alt = alt or (kit.alt if kit else None)
     if not alt:
         raise ValueError("render() needs alt text: describe what the figure shows in a sentence.")
-    mpl = kit.figure if kit else fig
+    if kit is not None and not kit._touched and kit._png is not None and kit._png[0] == dpi:
+        return Figure(kit._png[1], alt, caption)  # drawn before (this session or the cache)
+    import matplotlib.pyplot as plt
+
+    draw_pyplot_figures_when_shown()
+    mpl = kit._drawing() if kit else fig
     png = _png_of_exact(mpl, dpi) if kit is not None and not kit.tight else _png_of_tight(mpl, dpi)
     plt.close(mpl)
+    if kit is not None and not kit._touched:
+        kit._png = (dpi, png)
+        if kit._keep is not None:
+            kit._keep(dpi, png)
+            kit._keep = None
     return Figure(png, alt, caption)
 
 

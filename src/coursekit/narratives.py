@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from coursekit.figcache import cached
 from coursekit.figures import KitFigure
 from coursekit.maps.style import BLUE, GREEN, OKABE_ITO, ORANGE, PURPLE, VERMILION
 from coursekit.schema import CellError, Col, Schema, read_csv
@@ -127,6 +128,7 @@ def alt_text(df: pd.DataFrame) -> str:
             "distinct marker shape per technique.")
 
 
+@cached
 def plot_narratives(df: pd.DataFrame):
     """Bar chart of techniques (left) and a technique-by-date dot plot (right).
 

@@ -26,6 +26,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from coursekit.errors import DataError
+from coursekit.figcache import cached
 from coursekit.figures import KitFigure
 from coursekit.maps.style import GREEN, GREY, ORANGE, VERMILION
 from coursekit.models import Text, essay_paragraph, verdict_model
@@ -275,6 +276,7 @@ def alt_text(card: pd.DataFrame) -> str:
             "the essay only reports are left out of the chart and listed separately.")
 
 
+@cached
 def plot_scorecard(card: pd.DataFrame):
     """Horizontal bars: the essay's own expectations per verdict, each bar hatched and labelled with its
     count and the essay paragraphs of its items (views the essay reports are left out: see

@@ -4,13 +4,11 @@
 >>> df = load_timeline()
 >>> df.loc[df["date"] == "1999-12-08", "label"].item()
 'Union State Treaty signed'
->>> fig = plot_timeline(df)          # doctest: +SKIP
->>> fig.alt[:40]                     # doctest: +SKIP
+>>> plot_timeline(df).alt[:40]          # doctest: +SKIP
 'Horizontal timeline of 37 events, 1994–2'
 
-Dates keep the precision of their source: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; ``when``
-and ``when_end`` are the first and last day of the period, and the chart draws a month or a
-year as a bar over that period, never at a single day.
+Dates keep their source's precision (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``); ``when`` and
+``when_end`` are the period's first and last day; a month or year is drawn as a bar, not a day.
 """
 
 from __future__ import annotations
@@ -22,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from coursekit.figcache import cached
 from coursekit.figures import KitFigure
 from coursekit.maps.style import BLUE, GREEN, GREY, OKABE_ITO, ORANGE, PURPLE, SKY_BLUE, VERMILION, YELLOW
 from coursekit.schema import CellError, Col, Schema, read_csv
@@ -408,6 +407,7 @@ def _has_partial(sub: pd.DataFrame) -> bool:
     return bool((sub["precision"] != "day").any()) if "precision" in sub else False
 
 
+@cached
 def plot_timeline(df: pd.DataFrame, categories: Sequence[str] | None = None,
                   start: Any = None, end: Any = None, ax=None, *,
                   title: str | None = None, fontsize: float = 10.0, wrap: int = 20,

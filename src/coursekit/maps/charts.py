@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
+from coursekit.figcache import cached
 from coursekit.figures import KitFigure
 from coursekit.maps.style import BLUE, GREEN, ORANGE, PURPLE, TEXT
 from coursekit.maps.toolkit import country_handle, finish, freeze_ticks, ids, or_load, source_line, the
@@ -24,6 +25,7 @@ ESSAY_DATE = "2019-05-01"
 """Where charts mark the essay (the kit dates it to 19 April to 17 May 2019)."""
 
 
+@cached
 def efp_strength_chart(*, strength: pd.DataFrame | None = None,
                        battlegroups: pd.DataFrame | None = None) -> KitFigure:
     """Published troop figures for each battlegroup, one panel per host, as points only.
@@ -107,6 +109,7 @@ _EST_STYLE = {"official": ("o", BLUE, "Official (Russia or Belarus)"),
               "ukrainian_official": ("D", PURPLE, "Ukrainian government")}
 
 
+@cached
 def exercise_estimates_chart(name: str = "Zapad 2017", *, exercises: pd.DataFrame | None = None) -> KitFigure:
     """Troop estimates for one exercise side by side on a logarithmic axis, each with what it counts.
 

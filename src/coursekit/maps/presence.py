@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from coursekit import geo
+from coursekit.figcache import cached
 from coursekit.figures import KitFigure
 from coursekit.maps.style import (
     ALLY,
@@ -79,6 +80,7 @@ _SITES_ALT = ("the Volga early-warning radar near Hantsavichy and the Russian Na
 _SITES_CREDIT = "sites: TASS, Interfax (data/military_sites.csv)"
 
 
+@cached
 def forward_presence_map(year: int = 2024, *, battlegroups: pd.DataFrame | None = None,
                          strength: pd.DataFrame | None = None, sites: pd.DataFrame | None = None,
                          members: pd.DataFrame | None = None) -> KitFigure:
@@ -176,6 +178,7 @@ def forward_presence_map(year: int = 2024, *, battlegroups: pd.DataFrame | None 
 # --- the Suwałki gap -----------------------------------------------------------------------
 
 
+@cached
 def suwalki_map(scale: str = "10m", *, places: pd.DataFrame | None = None) -> KitFigure:
     """Zoom on the Suwałki gap: the shortest straight line Belarus–Kaliningrad with its length, the
     Polish–Lithuanian border highlighted with its length as drawn, and Vilnius with its distance to
@@ -254,6 +257,7 @@ def suwalki_map(scale: str = "10m", *, places: pd.DataFrame | None = None) -> Ki
 # --- what lies within reach ----------------------------------------------------------------
 
 
+@cached
 def within_reach_map(km: float = 100, iso3: str = "BLR", *, places: pd.DataFrame | None = None,
                      members: pd.DataFrame | None = None) -> KitFigure:
     """The area within ``km`` of a country's border (default: Belarus), and the places in it.
@@ -328,6 +332,7 @@ def _town(note: str) -> str:
     return match.group(1) if match else "a town (see the data)"
 
 
+@cached
 def belarus_military_map(exercise: str | None = None, *, grounds: pd.DataFrame | None = None,
                          sites: pd.DataFrame | None = None, places: pd.DataFrame | None = None,
                          members: pd.DataFrame | None = None, exercises: pd.DataFrame | None = None) -> KitFigure:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from coursekit import geo
+from coursekit.figcache import cached
 from coursekit.figures import KitFigure
 from coursekit.maps.style import (
     BASEMAP_CREDIT,
@@ -70,6 +71,7 @@ _YEAR_LABEL_AT = {"LUX": (1.9, 52.3), "SVN": (12.9, 44.75), "HRV": (14.9, 43.2),
 _YEAR_INSIDE_AT = {"ITA": (11.95, 42.45)}
 
 
+@cached
 def base_map(ax: Axes | None = None, extent: Sequence[float] = EUROPE, scale: str = "50m", *,
              title: str | None = None, occupied_label_at: tuple[float, float] | None = (34.5, 43.1)) -> KitFigure:
     """Countries in light grey with their borders, and occupied Crimea hatched and labelled.
@@ -115,6 +117,7 @@ def base_map(ax: Axes | None = None, extent: Sequence[float] = EUROPE, scale: st
 # --- NATO enlargement ----------------------------------------------------------------------
 
 
+@cached
 def nato_enlargement_map(year: int | None = None, *, members: pd.DataFrame | None = None) -> KitFigure:
     """NATO's members, coloured, hatched and labelled by the year they joined.
 
@@ -216,6 +219,7 @@ def _year_labels(ax: Axes, members: gpd.GeoDataFrame) -> None:
 # --- Crimea: what stock maps draw ----------------------------------------------------------
 
 
+@cached
 def crimea_map() -> KitFigure:
     """Two panels: Crimea as Natural Earth 4.1 draws it (in Russia, by de facto control) and as the
     kit draws it (in Ukraine, hatched as occupied). The left panel is rebuilt from the kit's own
@@ -258,6 +262,7 @@ def crimea_map() -> KitFigure:
 # --- projections ---------------------------------------------------------------------------
 
 
+@cached
 def projection_panels(radius_km: float = 300.0, centres: Sequence[tuple[float, float]] = (
         (-3.0, 40.0), (23.0, 40.0), (5.0, 55.0), (26.0, 55.0), (16.0, 67.0))) -> KitFigure:
     """The same circles on the ground (``radius_km`` around each lon/lat centre) drawn in three
