@@ -1,8 +1,8 @@
 """What a figure's legend promises, checked against what its axes draw.
 
-A legend entry is *drawn* when some artist of the figure's axes looks like its handle (same
-label, or same fill, hatch, marker or line style) and lies, at least partly, inside that axes'
-view: the check runs on display coordinates after a full draw, so clipping and limits count.
+A legend entry is *drawn* when some artist of the figure's axes (inset axes included) looks like its
+handle (same label, or same fill, hatch, marker or line style) and lies, at least partly, inside that
+axes' view: the check runs on display coordinates after a full draw, so clipping and limits count.
 """
 
 from __future__ import annotations
@@ -17,8 +17,15 @@ from matplotlib.patches import Patch
 NO_MARKER = (None, "None", "none", "", " ")
 
 
+def all_axes(fig) -> list:
+    """The figure's axes and, after each, its inset axes (``child_axes``, which ``fig.axes`` leaves out)."""
+    def walk(ax):
+        return [ax, *(a for child in ax.child_axes for a in walk(child))]
+    return [a for ax in fig.axes for a in walk(ax)]
+
+
 def legends(fig) -> list:
-    return [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)]
+    return [*fig.legends, *(ax.get_legend() for ax in all_axes(fig) if ax.get_legend() is not None)]
 
 
 def entries(fig) -> list[tuple[str, object]]:
@@ -191,7 +198,7 @@ def _labelled_drawn(ax, label: str) -> bool | None:
 
 def drawn(fig, label: str, handle, shape_keys: bool = False) -> bool:
     """Whether the legend entry (``label``, ``handle``) is drawn inside some axes' view."""
-    for ax in fig.axes:
+    for ax in all_axes(fig):
         by_label = _labelled_drawn(ax, label)
         if by_label is not None:
             if by_label:

@@ -125,9 +125,15 @@ def evidence_table(df: pd.DataFrame, election: str | None = None) -> pd.DataFram
     }).reset_index(drop=True)
 
 
-#: How the chart marks a parliamentary election: an event on the time axis, not a share.
+#: How the chart marks a parliamentary election: a tick on the time axis, in a strip below the shares.
 PARLIAMENT_MARKER = "|"
-PARLIAMENT_LABEL = "parliamentary election (no vote share: an event on the time axis)"
+PARLIAMENT_LABEL = "parliamentary election (no vote share)"
+STRIP_LABEL = "Parliamentary\nelections"
+#: The share axes' height when the chart makes its own figure, and the space around it (inches).
+SHARE_HEIGHT, TITLE_SPACE, TICK_SPACE, SOURCE_SPACE = 3.4, 0.45, 0.38, 0.32
+#: The strip, in points: its time line lies MARK below its top, boxes hang DROP below the line,
+#: GAP apart; BOX_FONT is the boxes' text size.
+MARK, DROP, GAP, BOX_FONT = 11.0, 14.0, 8.0, 8
 
 
 def _parliament_text(r) -> str:
@@ -157,16 +163,155 @@ def alt_text(pres: pd.DataFrame, parl: pd.DataFrame | None = None) -> str:
     if parl is not None and len(parl):
         events = "; ".join(f"{r.when:%-d %B %Y}: {_first_lower(r.official_result)} ({LABELS[r.observation]})"
                            for r in parl.itertuples())
-        text += (f" {len(parl)} parliamentary elections have no presidential share, so they are marked as events "
-                 f"on the time axis with a vertical tick, not plotted on the scale: {events}.")
+        text += (f" {len(parl)} parliamentary elections have no presidential share, so they are not plotted on the "
+                 f"scale: a separate strip below the chart, on the same time axis, marks each with a vertical tick "
+                 f"and a box saying what it was: {events}.")
     return text + " The chart shows official figures only, not what voters chose."
+
+
+def _decimal_year(when) -> float:
+    return when.year + (when.day_of_year - 1) / 365.25
+
+
+def _pack(want: list[float], widths: list[float], lo: float, hi: float) -> list[float]:
+    """Centres for boxes of ``widths``, in order and GAP apart, within [lo, hi] (widened to the
+    right when they need more), each as near its wanted centre as it can be: least squares, where
+    boxes that would touch move as one block centred on their wishes."""
+    hi = max(hi, lo + sum(widths) + GAP * (len(widths) - 1))
+    blocks: list[list[int]] = []  # runs of touching boxes, by index
+
+    def start(block):  # the block's left edge: its boxes' wishes averaged, kept within [lo, hi]
+        inner = [sum(widths[block[0]:i]) + GAP * (i - block[0]) for i in block]
+        left = sum(want[i] - widths[i] / 2 - off for i, off in zip(block, inner, strict=True)) / len(block)
+        width = sum(widths[i] for i in block) + GAP * (len(block) - 1)
+        return min(max(left, lo), hi - width), inner
+
+    for i in range(len(want)):
+        blocks.append([i])
+        while len(blocks) > 1:
+            (prev_left, prev_inner), (left, _) = start(blocks[-2]), start(blocks[-1])
+            if prev_left + prev_inner[-1] + widths[blocks[-2][-1]] + GAP <= left:
+                break
+            blocks[-2:] = [blocks[-2] + blocks[-1]]
+    centres = []
+    for block in blocks:
+        left, inner = start(block)
+        centres += [left + off + widths[i] / 2 for i, off in zip(block, inner, strict=True)]
+    return centres
+
+
+def _box_sizes(fig, texts: list[str]) -> list[tuple[float, float]]:
+    """Width and height, in points, of each text's framed box as the strip draws it."""
+    renderer = fig.canvas.get_renderer()
+    pad = 2 * 0.25 * BOX_FONT  # the frame's padding on both sides ("round,pad=0.25")
+    sizes = []
+    for text in texts:
+        probe = fig.text(0, 0, text, fontsize=BOX_FONT, linespacing=1.15)
+        box = probe.get_window_extent(renderer)
+        probe.remove()
+        sizes.append((box.width * 72 / fig.dpi + pad, box.height * 72 / fig.dpi + pad))
+    return sizes
+
+
+def _placer(boxes, xs: list[float], widths: list[float], legend):
+    """An invisible artist of the strip that, drawn first, sets each box beside the next below its
+    tick (:func:`_pack`, within the strip's width as it is at that draw) and the legend past the last
+    box, so that no box covers another when a layout engine or a resize changes the strip later."""
+    from matplotlib.artist import Artist
+
+    class Placer(Artist):
+        def draw(self, renderer) -> None:
+            self.place()
+
+        def place(self) -> None:
+            strip = self.axes
+            to_points = 72 / strip.figure.dpi
+            span = strip.bbox.width * to_points
+            at = [(strip.transData.transform((x, 0))[0] - strip.bbox.x0) * to_points for x in xs]
+            centres = _pack(at, widths, 0.0, span)
+            for box, x, centre in zip(boxes, at, centres, strict=True):
+                if box.xyann[0] != centre - x:  # set only what moves, so a drawing does not ask for another
+                    box.xyann = (centre - x, box.xyann[1])
+            anchor = (max(1.01, (centres[-1] + widths[-1] / 2 + GAP) / span), 1)
+            if tuple(legend.get_bbox_to_anchor().transformed(strip.transAxes.inverted()).p0) != anchor:
+                legend.set_bbox_to_anchor(anchor, transform=strip.transAxes)
+
+    placer = Placer()
+    placer.set_zorder(-10)
+    placer.set_in_layout(False)
+    return placer
+
+
+def _label_at(axis, axes, points: float) -> None:
+    """Put ``axis``'s label ``points`` left of ``axes``' left edge, so that stacked labels line up."""
+    from matplotlib.transforms import ScaledTranslation
+
+    axis.set_label_coords(0, 0.5, axes.transAxes + ScaledTranslation(-points / 72, 0, axes.figure.dpi_scale_trans))
+
+
+def _events_strip(ax, parl: pd.DataFrame, own_figure: bool):
+    """The parliamentary elections in a strip of their own below ``ax``, on the same time axis.
+
+    The strip is an inset axes of ``ax`` (``ax.child_axes``) hanging below its tick labels, with no
+    y scale (its units are points below its top): a time line, a tick per election and, below it,
+    a box saying what it was, the boxes side by side. When the chart made its own figure
+    (``own_figure``), the figure's height is set to fit the strip; a caller's axes keep their place
+    and need ``TICK_SPACE`` inches plus the strip's depth free below them. Returns the strip, or
+    None when there is no parliamentary election to draw.
+    """
+    fig = ax.figure
+    texts = [_parliament_text(r) for r in parl.itertuples()]
+    sizes = _box_sizes(fig, texts)
+    height = MARK + DROP + max(h for _, h in sizes) + 4 if texts else 0.0
+    if own_figure:
+        strip_space = TICK_SPACE + height / 72 if height else 0.0
+        total = TITLE_SPACE + SHARE_HEIGHT + TICK_SPACE + strip_space + SOURCE_SPACE
+        pos = ax.get_position()
+        fig.set_size_inches(fig.get_figwidth(), total)
+        ax.set_position([pos.x0, (SOURCE_SPACE + TICK_SPACE + strip_space) / total, pos.width, SHARE_HEIGHT / total])
+    if not texts:
+        return None
+    from matplotlib.transforms import ScaledTranslation, blended_transform_factory
+
+    # across: as wide as ax; down: in inches from ax's bottom edge, so the strip keeps its size and
+    # distance when a layout engine moves or resizes ax later
+    below_ax = blended_transform_factory(ax.transAxes, fig.dpi_scale_trans + ScaledTranslation(0, 0, ax.transAxes))
+    strip = ax.inset_axes([0, -(TICK_SPACE + height / 72), 1, height / 72], transform=below_ax, sharex=ax)
+    strip.set_ylim(-height, 0)
+    strip.set_facecolor("none")
+    strip.tick_params(left=False, labelleft=False, bottom=False, labelbottom=False)
+    strip.set_yticks([])
+    for side in ("top", "right", "bottom", "left"):
+        strip.spines[side].set_visible(False)
+    strip.axhline(-MARK, color="#aaaaaa", lw=0.8, zorder=1)
+    strip.set_ylabel(STRIP_LABEL, fontsize=9)
+    _label_at(strip.yaxis, strip, 30)
+    xs = [_decimal_year(w) for w in parl["when"]]
+    boxes = []
+    for r, x, text in zip(parl.itertuples(), xs, texts, strict=True):
+        strip.scatter([x], [-MARK], marker=PARLIAMENT_MARKER, s=420, color="#444444", linewidths=2.2, zorder=4,
+                      label=PARLIAMENT_LABEL if r.Index == parl.index[0] else None)
+        boxes.append(strip.annotate(
+            text, (x, -MARK), xytext=(0, -DROP - 0.25 * BOX_FONT), textcoords="offset points", ha="center", va="top",
+            fontsize=BOX_FONT, color="#333333", linespacing=1.15, gid="parliament",
+            bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "#999999", "lw": 0.6},
+            arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.7, "shrinkA": 0, "shrinkB": 3}))
+    legend = strip.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+    placer = strip.add_artist(_placer(boxes, xs, [w for w, _ in sizes], legend))
+    placer.place()  # placed now too, for whoever measures the figure before drawing it
+    return strip
 
 
 def plot_official_shares(df: pd.DataFrame, ax=None):
     """Lukashenka's official share per presidential election, marked by ODIHR observation.
 
-    Returns a :class:`~coursekit.figures.KitFigure`: the chart with a title, a legend and a source
-    line, a suggested alt text (for :func:`coursekit.figures.show`) and the rows' source ids.
+    The parliamentary elections, which have no such share, are drawn in a strip of their own
+    below the share axes (an inset axes sharing its time axis, see :func:`_events_strip`), never
+    on the 0–100% scale. Given ``ax``, the chart draws into it and hangs the strip below it, in
+    the figure's space under ``ax``: leave room there (about 1.9 inches with the shipped data,
+    e.g. ``fig.subplots_adjust(bottom=...)``). Returns a
+    :class:`~coursekit.figures.KitFigure`: the chart with a title, legends and a source line, a
+    suggested alt text (for :func:`coursekit.figures.show`) and the rows' source ids.
     """
     import matplotlib.pyplot as plt
 
@@ -174,8 +319,10 @@ def plot_official_shares(df: pd.DataFrame, ax=None):
     parl = df[df["election"] == "parliamentary"].sort_values("when")
     if pres.empty:
         raise ValueError("no presidential elections to plot.")
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(9, 4.8))
+    own_figure = ax is None
+    if own_figure:
+        fig = plt.figure(figsize=(9, 6))
+        ax = fig.add_axes((0.1, 0.3, 0.68, 0.6))  # the height is set once the strip below is laid out
     else:
         fig = ax.figure
     ax.plot(pres["year"], pres["lukashenka_pct"], color="#bbbbbb", lw=1, zorder=1)
@@ -191,21 +338,12 @@ def plot_official_shares(df: pd.DataFrame, ax=None):
         runoff = "run-off" in str(r.official_result).lower()
         ax.annotate(f"{r.lukashenka_pct:.1f}%" + ("\n(run-off)" if runoff else ""), (r.year, r.lukashenka_pct),
                     textcoords="offset points", xytext=(0, 10), ha="center", va="bottom", fontsize=9)
-    last_at_level: dict[int, float] = {}
-    for r in parl.itertuples():  # not a share: a tick on the time axis, with what it was
-        x = r.when.year + (r.when.day_of_year - 1) / 365.25
-        level = next(k for k in range(len(parl)) if x - last_at_level.get(k, -1e9) > 9)  # labels never overlap
-        last_at_level[level] = x
-        ax.scatter([x], [0], marker=PARLIAMENT_MARKER, s=420, color="#444444", linewidths=2.2, zorder=4,
-                   clip_on=False, label=PARLIAMENT_LABEL if r.Index == parl.index[0] else None)
-        ax.annotate(_parliament_text(r), (x, 0), xytext=(0, 14 + 68 * level), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=8, color="#333333", linespacing=1.15, gid="parliament",
-                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "#999999", "lw": 0.6},
-                    arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.7, "shrinkA": 0, "shrinkB": 6})
     ax.set_ylim(0, 100)
-    ax.set_xlim(min(pres["year"].min(), *parl["year"]) - 2, max(pres["year"].max(), *parl["year"]) + 2)
+    years = [*pres["year"], *parl["year"]]
+    ax.set_xlim(min(years) - 2, max(years) + 2)
     ax.set_xticks(list(pres["year"]))
     ax.set_ylabel("Lukashenka's official share of the vote (%)")
+    _label_at(ax.yaxis, ax, 30)
     runoffs = [int(y) for y, t in zip(pres["year"], pres["official_result"], strict=True)
                if "run-off" in str(t).lower()]
     note = f" (first rounds; {', '.join(map(str, runoffs))}: the run-off)" if runoffs else ""
@@ -216,7 +354,10 @@ def plot_official_shares(df: pd.DataFrame, ax=None):
         ax.spines[side].set_visible(False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9,
               title="Presidential: OSCE/ODIHR observation")
-    ax.annotate(SOURCE_LINE, xy=(0, -0.16), xycoords="axes fraction", fontsize=7.5, color="#444444")
+    strip = _events_strip(ax, parl, own_figure)
+    below = (strip, -6) if strip is not None else (ax, -TICK_SPACE * 72)  # the source line closes the figure
+    below[0].annotate(SOURCE_LINE, xy=(0, 0), xycoords="axes fraction", xytext=(0, below[1]),
+                      textcoords="offset points", va="top", fontsize=7.5, color="#444444")
     ids = [i for col in ("result_source", "assessment_source") for row in pres[col] for i in row]
     ids += [i for col in ("result_source", "assessment_source") for row in parl[col] for i in row]
     return KitFigure(fig, alt_text(pres, parl), tuple(ids), note=SOURCE_LINE.removeprefix("Sources: "))
