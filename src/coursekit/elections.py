@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from coursekit.figcache import cached
 from coursekit.figures import KitFigure
 from coursekit.maps.style import BLUE, GREY, SKY_BLUE, VERMILION
 from coursekit.schema import CellError, Col, Schema, read_csv
@@ -302,6 +303,7 @@ def _events_strip(ax, parl: pd.DataFrame, own_figure: bool):
     return strip
 
 
+@cached
 def plot_official_shares(df: pd.DataFrame, ax=None):
     """Lukashenka's official share per presidential election, marked by ODIHR observation.
 
