@@ -87,8 +87,9 @@ def student(hub: Hub, name: str, start: threading.Barrier, notebook: dict) -> di
                 "mem": None}
     failed: list[str] = []
     try:
-        _, kern = user_processes(hub, name)
+        serv, kern = user_processes(hub, name)
         cpu0 = sum(kern.cpu_times()[:2]) if kern else float("nan")
+        server_cpu0 = sum(serv.cpu_times()[:2]) if serv else float("nan")
         start.wait(timeout=900)  # everyone presses "Run All" together
         t = time.perf_counter()
         for i, source in enumerate(code_cells(notebook), start=1):
@@ -102,12 +103,14 @@ def student(hub: Hub, name: str, start: threading.Barrier, notebook: dict) -> di
         seconds = time.perf_counter() - t
         server, kern = user_processes(hub, name)
         cpu = sum(kern.cpu_times()[:2]) - cpu0 if kern else float("nan")
+        server_cpu = sum(server.cpu_times()[:2]) - server_cpu0 if server else float("nan")
         mem = {"server": memory(server) if server else (float("nan"),) * 2,
                "kernel": memory(kern) if kern else (float("nan"),) * 2}
     finally:
         kernel.close()
     drawn = len(list((hub.home(name) / ".cache" / "coursekit" / "figures").glob("*.json")))
-    return {"name": name, "seconds": seconds, "cpu": cpu, "failed": failed, "mem": mem, "drawn": drawn}
+    return {"name": name, "seconds": seconds, "cpu": cpu, "failed": failed, "mem": mem, "drawn": drawn,
+            "server_cpu": server_cpu}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,10 +163,14 @@ def main(argv: list[str] | None = None) -> int:
             spawns = [f.result() for f in track(as_completed(futures), "servers started", total=k, enabled=True,
                                                 unit="server")]
         start = threading.Barrier(k)
+        proxy = psutil.Process(int((base / "proxy.pid").read_text().strip()))
+        others = {"hub": psutil.Process(hub.proc.pid), "proxy": proxy, "this benchmark": psutil.Process()}
+        others0 = {k: sum(p.cpu_times()[:2]) for k, p in others.items()}
         with ThreadPoolExecutor(max_workers=k) as pool:
             futures = [pool.submit(student, hub, n, start, notebook) for n in names]
             results = [f.result() for f in track(as_completed(futures), "students finished", total=k, enabled=True,
                                                  unit="student")]
+        others_cpu = {k: sum(p.cpu_times()[:2]) - others0[k] for k, p in others.items()}
         load_after = os.getloadavg()
         hub_mb = memory(psutil.Process(hub.proc.pid))[0]
         proxy_pid = int((base / "proxy.pid").read_text().strip())
@@ -193,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     row("spawn (server ready + course copied)", spawns, "s", ".1f")
     row(f"module {MODULE[:2]} wall time per student", secs, "s", ".1f")
     row("kernel CPU time per student", [r["cpu"] for r in results], "s", ".1f")
+    row("server CPU time per student", [r["server_cpu"] for r in results], "s", ".1f")
     row("figures drawn (not from a cache)", [r["drawn"] for r in results], "")
     print(f"{'failed cells':<34} {len(failed) - len(no_kernel)}")
     print(f"{'students whose kernel did not start':<34} {len(no_kernel)}")
@@ -206,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'configurable-http-proxy (RSS)':<34} {proxy_mb:.0f} MB")
     print(f"{'whole class (RSS)':<34} {(hub_mb + proxy_mb + sum(total_rss)) / 1024:.1f} GB "
           "(hub, proxy, every server and kernel)")
+    print(f"{'CPU while the class ran':<34} " + ", ".join(f"{k} {v:.1f} s" for k, v in others_cpu.items())
+          + " (kernel start-up is in neither the kernels' figure nor this)")
     print("load average after: {:.1f} {:.1f} {:.1f}".format(*load_after))
     return 0
 
