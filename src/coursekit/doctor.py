@@ -74,6 +74,31 @@ def check_root() -> list[Check]:
     return [Check("course root", True, f"{where} ({why})")]
 
 
+def check_figure_cache() -> list[Check]:
+    """Where rendered figures are kept (coursekit.figcache): the own folder can be written, each
+    shared folder exists and can be read."""
+    import os
+    from pathlib import Path
+
+    from coursekit.figcache import ENV, SHARED_ENV, folders
+
+    own, shared = folders()
+    if own is None:
+        return [Check("figure cache", True, f"off ({ENV}=off): every figure is drawn")]
+    probe = next((p for p in (own, *own.parents) if p.exists()), Path("/"))
+    writable = os.access(probe, os.W_OK | os.X_OK) and probe.is_dir()
+    count = len(list(own.glob("*.json"))) if own.is_dir() else 0
+    rows = [Check("figure cache", writable, f"{own} ({count} figures)" if writable else f"{own} cannot be written",
+                  "" if writable else f"set {ENV} to a folder you can write to, or to 'off'")]
+    for folder in shared:
+        ok = folder.is_dir() and os.access(folder, os.R_OK | os.X_OK)
+        n = len(list(folder.glob("*.json"))) if ok else 0
+        detail = f"{folder} ({n} figures)" if ok else f"{folder} is not a readable folder"
+        fix = f"run `coursekit figures warm --into {folder}`, or remove it from {SHARED_ENV}"
+        rows.append(Check("shared figures", ok, detail, "" if ok else fix))
+    return rows
+
+
 def check_pip() -> list[Check]:
     """``pip check``: no installed package lacks a dependency or has one at a wrong version."""
     import subprocess
@@ -248,6 +273,7 @@ def run() -> tuple[list[Check], list[str]]:
     rows += check_pip()
     rows += check_widgets()
     rows += check_anywidget()
+    rows += check_figure_cache()
     problems: list = []
     if all(r.ok for r in root_rows):  # without a course folder there is no data to check
         data_rows, problems = check_data()
