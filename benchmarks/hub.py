@@ -90,7 +90,9 @@ def student(hub: Hub, name: str, start: threading.Barrier, notebook: dict) -> di
         serv, kern = user_processes(hub, name)
         cpu0 = sum(kern.cpu_times()[:2]) if kern else float("nan")
         server_cpu0 = sum(serv.cpu_times()[:2]) if serv else float("nan")
+        kernel.ws.close()  # reading the page meanwhile: an unread socket would miss the server's pings
         start.wait(timeout=900)  # everyone presses "Run All" together
+        kernel.connect()
         t = time.perf_counter()
         for i, source in enumerate(code_cells(notebook), start=1):
             try:

@@ -275,7 +275,6 @@ class Kernel:
 
     def __init__(self, hub_url: str, user: str, token: str, notebook_path: str):
         import requests
-        import websocket
 
         self.base = f"{hub_url}/user/{user}/api"
         self.headers = {"Authorization": f"token {token}"}
@@ -285,14 +284,21 @@ class Kernel:
         r.raise_for_status()
         self.session_id = r.json()["id"]
         self.kernel_id = r.json()["kernel"]["id"]
-        ws_url = self.base.replace("http://", "ws://") + f"/kernels/{self.kernel_id}/channels"
-        # Without the client's pure-Python UTF-8 check (0.1 s of CPU per 300 KB figure): a browser
-        # runs elsewhere, and here that work would take CPU from the kernels being measured.
-        self.ws = websocket.create_connection(ws_url, header=[f"Authorization: token {token}"], timeout=300,
-                                              skip_utf8_validation=True)
+        self.ws_url = self.base.replace("http://", "ws://") + f"/kernels/{self.kernel_id}/channels"
+        self.connect()
         self.client_session = uuid.uuid4().hex
         self.comms: dict[str, dict] = {}  # comm id -> widget state (as JupyterLab would hold it)
         self.wait_idle_after(self._send("kernel_info_request", {}), timeout=120)
+
+    def connect(self) -> None:
+        """Open the kernel's websocket (again). A socket nobody reads from does not answer the
+        server's pings and is closed after about 90 s: close it while waiting, then reconnect."""
+        import websocket
+
+        # Without the client's pure-Python UTF-8 check (0.1 s of CPU per 300 KB figure): a browser
+        # runs elsewhere, and here that work would take CPU from the kernels being measured.
+        self.ws = websocket.create_connection(self.ws_url, header=[f"Authorization: {self.headers['Authorization']}"],
+                                              timeout=300, skip_utf8_validation=True)
 
     def _send(self, msg_type: str, content: dict, channel: str = "shell") -> str:
         msg_id = uuid.uuid4().hex
@@ -314,7 +320,10 @@ class Kernel:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the kernel did not answer {msg_id} within {timeout:.0f} s")
             self.ws.settimeout(max(1.0, deadline - time.monotonic()))
-            msg = json.loads(self.ws.recv())
+            text = self.ws.recv()
+            if not text:
+                raise KernelError("the server closed the kernel's websocket")
+            msg = json.loads(text)
             mtype = msg["header"]["msg_type"]
             content = msg.get("content", {})
             if mtype == "comm_open" and content.get("target_name") == "jupyter.widget":
