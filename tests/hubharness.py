@@ -275,6 +275,7 @@ class Kernel:
 
     def __init__(self, hub_url: str, user: str, token: str, notebook_path: str):
         import requests
+        import websocket
 
         self.base = f"{hub_url}/user/{user}/api"
         self.headers = {"Authorization": f"token {token}"}
@@ -285,10 +286,17 @@ class Kernel:
         self.session_id = r.json()["id"]
         self.kernel_id = r.json()["kernel"]["id"]
         self.ws_url = self.base.replace("http://", "ws://") + f"/kernels/{self.kernel_id}/channels"
-        self.connect()
         self.client_session = uuid.uuid4().hex
         self.comms: dict[str, dict] = {}  # comm id -> widget state (as JupyterLab would hold it)
-        self.wait_idle_after(self._send("kernel_info_request", {}), timeout=120)
+        for attempt in range(3):  # JupyterLab reconnects too when a busy server drops the socket
+            try:
+                self.connect()
+                self.wait_idle_after(self._send("kernel_info_request", {}), timeout=120)
+                break
+            except (KernelError, OSError, websocket.WebSocketException):
+                if attempt == 2:
+                    raise
+                time.sleep(2)
 
     def connect(self) -> None:
         """Open the kernel's websocket (again). A socket nobody reads from does not answer the
