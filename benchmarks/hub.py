@@ -203,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     row(f"module {MODULE[:2]} wall time per student", secs, "s", ".1f")
     row("kernel CPU time per student", [r["cpu"] for r in results], "s", ".1f")
     row("server CPU time per student", [r["server_cpu"] for r in results], "s", ".1f")
-    row("figures drawn (not from a cache)", [r["drawn"] for r in results], "")
+    if args.figures != "off":
+        row("figures drawn (not from a cache)", [r["drawn"] for r in results], "")
     print(f"{'failed cells':<34} {len(failed) - len(no_kernel)}")
     print(f"{'students whose kernel did not start':<34} {len(no_kernel)}")
     for line in failed[:10]:
