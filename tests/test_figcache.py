@@ -226,3 +226,16 @@ def test_warm_fills_a_folder_that_a_later_run_of_the_module_only_reads(tmp_path,
     monkeypatch.setenv(figcache.SHARED_ENV, str(shared))
     again = warm_figures(tmp_path / "own", ["05"], REPO, show_progress=False)
     assert again.failed == {} and again.entries == 0, "every figure came from the shared folder"
+
+
+def test_a_figure_from_the_cache_still_makes_later_pyplot_figures_draw_once(own, monkeypatch):
+    """The student's own geopandas maps are drawn when shown, not after every layer, whether the
+    kit figure before them was drawn or read from the cache."""
+    from coursekit.figures import _HOOK
+
+    render(maps.exercise_estimates_chart("Zapad 2021"))
+    monkeypatch.setitem(matplotlib.rcParams, "figure.hooks", [])
+    kit = maps.exercise_estimates_chart("Zapad 2021")
+    assert not drawn(kit)
+    render(kit)
+    assert _HOOK in matplotlib.rcParams["figure.hooks"]

@@ -127,11 +127,11 @@ def render(fig, alt: str | None = None, caption: str | None = None, dpi: int = 1
     alt = alt or (kit.alt if kit else None)
     if not alt:
         raise ValueError("render() needs alt text: describe what the figure shows in a sentence.")
+    draw_pyplot_figures_when_shown()  # also for the student's own figures drawn after this one
     if kit is not None and not kit._touched and kit._png is not None and kit._png[0] == dpi:
         return Figure(kit._png[1], alt, caption)  # drawn before (this session or the cache)
     import matplotlib.pyplot as plt
 
-    draw_pyplot_figures_when_shown()
     mpl = kit._drawing() if kit else fig
     png = _png_of_exact(mpl, dpi) if kit is not None and not kit.tight else _png_of_tight(mpl, dpi)
     plt.close(mpl)
