@@ -239,3 +239,14 @@ def test_a_figure_from_the_cache_still_makes_later_pyplot_figures_draw_once(own,
     assert not drawn(kit)
     render(kit)
     assert _HOOK in matplotlib.rcParams["figure.hooks"]
+
+
+def test_warm_into_a_folder_that_cannot_be_made_says_so_and_how_to_fix_it(tmp_path, capsys):
+    from coursekit.cli import main
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    assert main(["figures", "warm", "--into", str(blocker / "figures"), "--modules", "05"]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write figures into {blocker / 'figures'}" in err and "Fix: give --into a folder" in err
+    assert blocker.read_text(encoding="utf-8") == "x"

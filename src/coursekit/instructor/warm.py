@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursekit.instructor.common import load_course_at, resolve_root, select_modules
+from coursekit.instructor.common import InstructorError, load_course_at, resolve_root, select_modules
 
 
 @dataclass
@@ -45,7 +45,13 @@ def warm_figures(into: str | Path, modules: list[str] | None = None, root: str |
 
     root_path = resolve_root(root)
     folder = Path(into).expanduser().resolve()
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=folder)  # noqa: SIM115 - closed at once
+        probe.close()
+    except OSError as exc:
+        raise InstructorError(f"cannot write figures into {folder} ({exc.strerror or exc}).",
+                              fix="give --into a folder you can create and write to.") from None
     chosen = select_modules(load_course_at(root_path), modules)
     report = WarmReport(folder)
     with tempfile.TemporaryDirectory(prefix="coursekit-warm-") as tmp:
