@@ -250,3 +250,19 @@ def test_warm_into_a_folder_that_cannot_be_made_says_so_and_how_to_fix_it(tmp_pa
     err = capsys.readouterr().err
     assert f"cannot write figures into {blocker / 'figures'}" in err and "Fix: give --into a folder" in err
     assert blocker.read_text(encoding="utf-8") == "x"
+
+
+def test_kernels_that_draw_the_same_figure_at_once_leave_one_whole_entry(own):
+    """A class's kernels start together: several draw and store the same figure at the same time."""
+    code = ("import matplotlib; matplotlib.use('Agg'); from coursekit import maps; "
+            "from coursekit.figures import render; import hashlib; "
+            "print(hashlib.sha256(render(maps.exercise_estimates_chart('Zapad 2021')).png).hexdigest())")
+    env = {**os.environ, figcache.ENV: str(own), "PYTHONPATH": str(REPO / "src")}
+    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True, cwd=REPO)
+             for _ in range(4)]
+    digests = {p.communicate(timeout=300)[0].strip() for p in procs}
+    assert all(p.returncode == 0 for p in procs) and len(digests) == 1
+    (key,) = entries(own)
+    meta = json.loads((own / f"{key}.json").read_text(encoding="utf-8"))
+    assert meta["png_sha256"] == digests.pop()
+    assert [p.name for p in own.iterdir() if p.name.startswith(".tmp-")] == [], "no temporary file left"
