@@ -99,6 +99,7 @@ def test_a_class_on_a_real_hub(hub, course_repo, instructor_course, tmp_path):
 
         kernel = Kernel(hub.url, name, hub.user_token(name), "belarus-course/notebooks/01_sample.ipynb")
         try:
+            assert kernel.v1, "the kernel websocket speaks JupyterLab 4's binary protocol"
             notebook = json.loads((pulled / "notebooks" / "01_sample.ipynb").read_text(encoding="utf-8"))
             for source in code_cells(notebook):  # the module, cell by cell, as "Run All" does
                 kernel.run(source)  # raises KernelError with the traceback on a failed cell
