@@ -14,6 +14,10 @@ JupyterLab's "Run All" does. Printed:
   (resident set size, RSS, and proportional set size, PSS, which shares libraries fairly);
 - the memory of the hub and of configurable-http-proxy.
 
+``--mmap-threshold`` (default 65536) sets glibc's MALLOC_MMAP_THRESHOLD_ for every server and
+kernel, as README's "Sizing a hub" advises: buffers of that size or more (a figure's PNG and its
+base64 text) are returned to the system when freed instead of staying in the process's heap.
+
 ``--figures`` sets up the figure cache (coursekit.figcache) as a hub would:
 ``shared`` (default) first runs ``coursekit figures warm`` into a folder that every kernel reads
 (COURSEKIT_FIGURE_CACHE_SHARED), timed and printed; ``own`` gives each student only their own,
@@ -120,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, default=10, help="simulated students (default 10)")
     parser.add_argument("--figures", choices=("shared", "own", "off"), default="shared",
                         help="figure cache: a warmed shared folder (default), each student's own, or none")
+    parser.add_argument("--mmap-threshold", type=int, default=65536, metavar="BYTES",
+                        help="MALLOC_MMAP_THRESHOLD_ for servers and kernels, as README advises (default "
+                             "65536; 0 leaves glibc's own)")
     args = parser.parse_args(argv)
     why = proxy_missing()
     if why:
@@ -146,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"figures warmed once for the class: {report.entries} in {time.perf_counter() - t:.1f} s "
               f"({', '.join(report.failed.values()) or 'no failure'})")
         environment = {"COURSEKIT_FIGURE_CACHE_SHARED": str(base / "figures")}
-    print(f"figure cache: {args.figures}")
+    if args.mmap_threshold:
+        environment["MALLOC_MMAP_THRESHOLD_"] = str(args.mmap_threshold)
+    print(f"figure cache: {args.figures}; MALLOC_MMAP_THRESHOLD_={args.mmap_threshold or 'glibc default'}")
     hub = Hub(base, environment=environment)
     try:
         hub.start()
