@@ -188,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         proxy_mb = memory(psutil.Process(proxy_pid))[0]
     finally:
         left = hub.stop()
+        if any(r["failed"] for r in locals().get("results", [])):  # keep the log of a run where something failed
+            kept = Path(tempfile.gettempdir()) / f"coursekit-bench-hub-{time.strftime('%Y%m%d-%H%M%S')}.log"
+            shutil.copy(hub.log_path, kept)
+            print(f"(the hub's log, with every server's: {kept})")
         shutil.rmtree(base, ignore_errors=True)
     if left:
         print(f"(ended {len(left)} process(es) left after the hub stopped)")
