@@ -20,10 +20,12 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -74,6 +76,9 @@ c.Spawner.ip = "127.0.0.1"
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180
 c.Spawner.environment = {environment!r}
+# Each user's kernels put their IPC sockets in a short folder of their own (a socket's path must
+# stay under 108 bytes; the homes here are deep).
+c.Spawner.environment["JUPYTER_RUNTIME_DIR"] = lambda spawner: {runtime!r} + "/" + spawner.user.name
 c.JupyterHub.services = [{{"name": {service!r}, "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{
     "name": "coursekit-harness",
@@ -95,15 +100,18 @@ class Hub:
         self.token = secrets.token_hex(24)
         self.log_path = self.base / log_name
         self.proc: subprocess.Popen | None = None
-        # The kernels use CurveZMQ keys (no "running over TCP without encryption" warning), as
-        # README advises for a hub (KernelManager.transport_encryption).
-        args = ["--KernelManager.transport_encryption=auto"] + (["--allow-root"] if os.geteuid() == 0 else [])
+        # The kernels talk to their servers over IPC sockets, as README advises for a hub where
+        # many servers share one machine: no TCP ports to pick (twenty servers that pick free
+        # ports at the same moment can pick the same one, and that kernel dies at start) and no
+        # "running over TCP without encryption" warning.
+        args = ["--KernelManager.transport=ipc"] + (["--allow-root"] if os.geteuid() == 0 else [])
+        self.runtime = Path(tempfile.mkdtemp(prefix="ck-rt-"))
         env_for_users = {"PYTHONPATH": str(REPO / "src"), **(environment or {})}
         self.config = self.base / "jupyterhub_config.py"
         self.config.write_text(CONFIG.format(
             port=self.port, hub_port=free_port(), api_port=free_port(), proxy=str(PROXY), base=str(self.base),
             singleuser=str(Path(sys.executable).parent / "jupyterhub-singleuser"), args=args,
-            environment=env_for_users, service=SERVICE, token=self.token), encoding="utf-8")
+            environment=env_for_users, runtime=str(self.runtime), service=SERVICE, token=self.token), encoding="utf-8")
 
     # -- life cycle --------------------------------------------------------------------------
     def start(self, timeout: float = 90) -> Hub:
@@ -182,6 +190,7 @@ class Hub:
                 pass
         if getattr(self, "_log", None):
             self._log.close()
+        shutil.rmtree(self.runtime, ignore_errors=True)
         return killed
 
     # -- REST ----------------------------------------------------------------------------------

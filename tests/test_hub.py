@@ -100,6 +100,9 @@ def test_a_class_on_a_real_hub(hub, course_repo, instructor_course, tmp_path):
         kernel = Kernel(hub.url, name, hub.user_token(name), "belarus-course/notebooks/01_sample.ipynb")
         try:
             assert kernel.v1, "the kernel websocket speaks JupyterLab 4's binary protocol"
+            transport = kernel.run("from ipykernel.connect import get_connection_info; "
+                                   "print(get_connection_info(unpack=True)['transport'])").strip()
+            assert transport == "ipc", "the kernels use IPC sockets, not TCP ports other servers may take"
             notebook = json.loads((pulled / "notebooks" / "01_sample.ipynb").read_text(encoding="utf-8"))
             for source in code_cells(notebook):  # the module, cell by cell, as "Run All" does
                 kernel.run(source)  # raises KernelError with the traceback on a failed cell
@@ -124,6 +127,7 @@ def test_a_class_on_a_real_hub(hub, course_repo, instructor_course, tmp_path):
     with ThreadPoolExecutor(max_workers=len(STUDENTS)) as pool:  # the class starts at once
         for done in [pool.submit(student, name, answer) for name, answer in STUDENTS.items()]:
             done.result()  # re-raises a student's failed step
+    assert "without encryption" not in hub.log_tail(10**7), "a kernel warned that it runs over TCP"
 
     out = tmp_path / "grades"
     subprocess.run([sys.executable, "-m", "coursekit.cli", "grade", str(submissions), "--key",
