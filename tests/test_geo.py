@@ -299,3 +299,21 @@ def test_the_public_api_maps_build_on_agrees_with_the_measures():
     assert m.loc["vilnius_10m", "km"] == pytest.approx(km)
     with pytest.raises(ValueError, match="10m"):
         geo.check_scale("1m")
+
+
+def test_the_kit_and_to_crs_share_one_transformer_per_pair():
+    """PROJ takes about 0.1 s to choose an operation between two CRSs: a student's to_crs(3035)
+    and the kit's maps choose it once per kernel."""
+    import geopandas as gpd
+    from pyproj import CRS
+    from shapely.geometry import Point
+
+    from coursekit import geo
+
+    geo.transformer.cache_clear()
+    student = gpd.GeoSeries([Point(25.28, 54.69)], crs=4326).to_crs(3035)
+    kit = geo.transformer(geo.WGS84, geo.METRIC)
+    from geopandas.array import TransformerFromCRS
+
+    assert kit is TransformerFromCRS(CRS.from_epsg(4326), CRS.from_epsg(3035), always_xy=True)
+    assert kit.transform(25.28, 54.69) == (student.iloc[0].x, student.iloc[0].y)
