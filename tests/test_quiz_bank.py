@@ -115,3 +115,40 @@ def test_a_release_copy_without_keys_loads_and_records(tmp_path):
     assert bank.keys is None and bank.key("run-cell") is None
     with pytest.raises(DataError, match="key file is missing"):
         load_bank(tmp_path / "00.yml", keys=True)
+
+
+def test_a_bank_is_read_once_until_it_or_the_data_changes(course_copy, monkeypatch):
+    """check() and the quiz load a module's bank many times; it is read again only after a change
+    to the bank, its key file or the course's data, however soon after the last read."""
+    import coursekit.quiz.bank as bank_module
+
+    reads = []
+    real = bank_module.read_yaml
+    monkeypatch.setattr(bank_module, "read_yaml", lambda p: reads.append(p) or real(p))
+    path = course_copy / "data" / "quizzes" / "00.yml"
+    first = load_bank(path)
+    assert load_bank(path) is first and len(reads) == 2  # the bank and its key file, once
+
+    text = path.read_text(encoding="utf-8")
+    prompt = question(yaml.safe_load(text), "run-cell")["prompt"].strip()
+    assert text.count(prompt) == 1
+    path.write_text(text.replace(prompt, prompt.upper()), encoding="utf-8")  # same size, same moment
+    assert load_bank(path).question("run-cell").prompt == prompt.upper()
+
+    key_path = key_path_for(path)
+    key = yaml.safe_load(key_path.read_text(encoding="utf-8"))
+    key["keys"]["run-cell"]["explanation"] = "A new explanation."
+    key_path.write_text(yaml.safe_dump(key, allow_unicode=True), encoding="utf-8")
+    assert load_bank(path).keys["run-cell"].explanation == "A new explanation."
+
+    cited = question(yaml.safe_load(path.read_text(encoding="utf-8")), "dating-order")["sources"][0]
+    sources_path = course_copy / "data" / "sources.yml"
+    sources = yaml.safe_load(sources_path.read_text(encoding="utf-8"))
+    entries = sources["sources"] if isinstance(sources, dict) and "sources" in sources else sources
+    if isinstance(entries, dict):
+        entries.pop(cited)
+    else:
+        entries[:] = [s for s in entries if s.get("id") != cited]
+    sources_path.write_text(yaml.safe_dump(sources, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataError, match="unknown source id"):
+        load_bank(path)
