@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 
+import functools
+
+
 def md(text: str | None) -> str:
     """Markdown to HTML; raw HTML in ``text`` is escaped, never passed through."""
     if not text:
         return ""
+    return _markdown()(text).strip()
+
+
+@functools.cache
+def _markdown():
+    """One parser for every text (making one took longer than most texts take to convert)."""
     import mistune
 
-    return mistune.create_markdown(escape=True, plugins=["strikethrough"])(text).strip()
+    return mistune.create_markdown(escape=True, plugins=["strikethrough"])
 
 
 def inline(text: str | None) -> str:
