@@ -1,7 +1,10 @@
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from coursekit import manifest
 from tests.conftest import REPO
@@ -106,3 +109,45 @@ def test_doctor_runs_pip_check_and_names_the_fix(course_copy, tmp_path):
     assert result.returncode != 0
     line = next(x for x in result.stdout.splitlines() if x.startswith("FAIL pip check"))
     assert "brokenpkg 1.0 requires coursekit-missing-dependency" in line and "Fix: make install" in line
+
+
+def test_doctor_fails_when_ipc_kernel_sockets_cannot_fit_their_path(course_copy, tmp_path):
+    """With KernelManager.transport = "ipc" (README's advice for a hub on one machine), a kernel's
+    socket path is the runtime folder plus about 50 characters and must fit a Unix socket address:
+    a longer one makes every kernel fail to start. Doctor names the fix."""
+    import tempfile
+    import uuid
+
+    import zmq
+
+    manifest.write(course_copy / "data")
+    config = tmp_path / "jupyter-config"
+    config.mkdir()
+    (config / "jupyter_server_config.json").write_text('{"KernelManager": {"transport": "ipc"}}', encoding="utf-8")
+    deep = tmp_path / ("a-deep-home-" * 4) / ".local" / "share" / "jupyter" / "runtime"
+    deep.mkdir(parents=True)
+    short = Path(tempfile.mkdtemp(prefix="rt-"))
+    env = {"JUPYTER_CONFIG_DIR": str(config), "PATH": "/usr/bin:/bin"}
+
+    socket_name = f"kernel-{uuid.uuid4()}-ipc-4"  # what a kernel's fifth socket is called
+    sock = zmq.Context.instance().socket(zmq.PAIR)
+    try:
+        with pytest.raises(zmq.ZMQError):  # what a kernel meets in the deep folder
+            sock.bind(f"ipc://{deep / socket_name}")
+        sock.bind(f"ipc://{short / socket_name}")  # and in the short one, it binds
+    finally:
+        sock.close(linger=0)
+        shutil.rmtree(short, ignore_errors=True)
+    short.mkdir()
+
+    result = run_doctor(course_copy, JUPYTER_RUNTIME_DIR=str(deep), **env)
+    assert result.returncode != 0, result.stdout
+    line = next(x for x in result.stdout.splitlines() if x.startswith("FAIL kernel transport"))
+    assert "ipc" in line and str(config / "jupyter_server_config.json") in line
+    assert "no kernel can start" in line and "Fix: point JUPYTER_RUNTIME_DIR at a shorter folder" in line
+
+    result = run_doctor(course_copy, JUPYTER_RUNTIME_DIR=str(short), **env)
+    shutil.rmtree(short, ignore_errors=True)
+    assert result.returncode == 0, result.stdout
+    row = next(x for x in result.stdout.splitlines() if x.startswith("kernel transport"))
+    assert " ok " in row and "ipc (" in row

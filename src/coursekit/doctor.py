@@ -227,6 +227,55 @@ def check_anywidget() -> list[Check]:
     return [Check("anywidget extension", True, f"anywidget {version}, JupyterLab extension enabled ({found[0]})")]
 
 
+SOCKET_PATH_MAX = 107  # bytes in a Unix socket's path (sockaddr_un.sun_path holds 108, with the final NUL)
+
+
+def check_kernel_transport() -> list[Check]:
+    """Kernels on IPC sockets (as README advises for a hub on one machine) need socket paths that
+    fit a Unix socket's address; a longer one makes every kernel fail to start with HTTP 500
+    ("File name too long")."""
+    import os
+
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    transport, where = configured_transport()
+    if transport != "ipc":
+        return [Check("kernel transport", True, f"{transport} ({where})")]
+    runtime = jupyter_runtime_dir()
+    longest = len(os.fsencode(os.path.join(runtime, f"kernel-{'0' * 36}-ipc-4")))  # the kernel's 5th socket
+    ok = longest <= SOCKET_PATH_MAX
+    detail = f"ipc ({where}); socket paths of {longest} bytes in {runtime}"
+    if ok:
+        return [Check("kernel transport", True, detail)]
+    return [Check("kernel transport", False,
+                  f"{detail}, over the {SOCKET_PATH_MAX} a socket allows: no kernel can start",
+                  "point JUPYTER_RUNTIME_DIR at a shorter folder of the user's own (e.g. "
+                  "c.Spawner.environment = {'JUPYTER_RUNTIME_DIR': lambda s: f'/tmp/jupyter-{s.user.name}'} "
+                  "on a hub), or set KernelManager.transport back to tcp")]
+
+
+def configured_transport() -> tuple[str, str]:
+    """``KernelManager.transport`` as the Jupyter server's config files set it, and which file."""
+    from pathlib import Path
+
+    from jupyter_core.paths import jupyter_config_path
+    from traitlets.config.loader import JSONFileConfigLoader, PyFileConfigLoader
+
+    transport, where = "tcp", "Jupyter's default"
+    for folder in reversed(jupyter_config_path()):  # lowest priority first, as the server reads them
+        for loader in (JSONFileConfigLoader, PyFileConfigLoader):
+            name = "jupyter_server_config." + ("json" if loader is JSONFileConfigLoader else "py")
+            if not (Path(folder) / name).is_file():
+                continue
+            try:
+                config = loader(name, path=folder).load_config()
+            except Exception:  # noqa: BLE001 - the server reports a broken config file itself
+                continue
+            if "KernelManager" in config and "transport" in config.KernelManager:
+                transport, where = str(config.KernelManager.transport), str(Path(folder) / name)
+    return transport, where
+
+
 def check_data() -> tuple[list[Check], list]:
     """Data files against their manifest, and the size budget; also the problems found."""
     from coursekit import manifest
@@ -274,6 +323,7 @@ def run() -> tuple[list[Check], list[str]]:
     rows += check_widgets()
     rows += check_anywidget()
     rows += check_figure_cache()
+    rows += check_kernel_transport()
     problems: list = []
     if all(r.ok for r in root_rows):  # without a course folder there is no data to check
         data_rows, problems = check_data()
