@@ -7,6 +7,7 @@ purpose, record the new checksums with ``coursekit data manifest --write``.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,14 +29,16 @@ def sha256(path: Path) -> str:
 def data_files(root: Path | None = None) -> list[Path]:
     """Files under data/ that the manifest covers (all but the manifest itself)."""
     root = root or data_dir()
+    manifest = os.path.join(root, MANIFEST)
     out = []
-    for p in sorted(root.rglob("*")):
-        if not p.is_file() or _IGNORED_PARTS & set(p.parts) or p.name.startswith("."):
-            continue
-        if p.relative_to(root).as_posix() == MANIFEST:
-            continue
-        out.append(p)
-    return out
+    for folder, dirs, names in os.walk(root):  # symlinked folders are not entered, as with rglob
+        dirs[:] = [d for d in dirs if d not in _IGNORED_PARTS]
+        for name in names:
+            p = os.path.join(folder, name)
+            if name.startswith(".") or name in _IGNORED_PARTS or p == manifest or not os.path.isfile(p):
+                continue
+            out.append(Path(p))
+    return sorted(out)
 
 
 def compute(root: Path | None = None) -> dict[str, dict]:

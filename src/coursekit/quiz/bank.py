@@ -219,11 +219,10 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
 
 
 def _stamp(path: Path) -> tuple:
-    """The bank's and its key file's content, and the data folder's files by size and time."""
+    """The bank's and its key file's content, and the course's data files by size and time."""
     import hashlib
-    import os
 
-    from coursekit import paths
+    from coursekit import manifest
 
     def content(p: Path) -> str | None:
         try:
@@ -231,26 +230,11 @@ def _stamp(path: Path) -> tuple:
         except OSError:
             return None
 
-    files = []
     try:
-        stack = [str(paths.data_dir())]
-    except FileNotFoundError:  # no course found: the bank's own files still count
-        stack = []
-    while stack:
-        try:
-            entries = list(os.scandir(stack.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
-            else:
-                try:
-                    st = entry.stat()
-                except OSError:
-                    continue
-                files.append((entry.path, st.st_size, st.st_mtime_ns))
-    return content(path), content(key_path_for(path)), tuple(sorted(files))
+        files = tuple((str(f), s.st_size, s.st_mtime_ns) for f in manifest.data_files() for s in (f.stat(),))
+    except OSError:  # no course found, or a file went away while listing: read the bank again
+        files = (object(),)
+    return content(path), content(key_path_for(path)), files
 
 
 def _load_bank(path: Path, keys: bool | None, known_sources) -> Bank:
