@@ -92,6 +92,34 @@ def test_a_trimmed_figure_shows_what_savefig_tight_shows_drawn_once(beyond):
     assert best < np.abs(got[:h, :w] - 255).max(axis=2).mean() / 4  # and not merely blank
 
 
+@pytest.mark.parametrize("transparent", [False, True])
+def test_a_figure_laid_out_to_the_inch_has_savefigs_pixels(transparent):
+    """The kit writes its PNGs itself (zlib, no row filters): Pillow reads them back as exactly
+    the pixels savefig draws, opaque ones as RGB, see-through ones with their alpha, at the dpi."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    def chart():
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.fill([0, 1, 1], [0, 0, 1], color="#0072B2", alpha=0.5)
+        ax.set_title("A triangle")
+        if transparent:
+            fig.patch.set_alpha(0.0)
+        return fig
+
+    png = render(KitFigure(chart(), "A triangle.", tight=False)).png
+    buf = io.BytesIO()
+    chart().savefig(buf, format="png", dpi=110)
+    got, expected = Image.open(io.BytesIO(png)), Image.open(buf)
+    got.verify()  # every chunk's checksum
+    got = Image.open(io.BytesIO(png))
+    assert got.mode == ("RGBA" if transparent else "RGB") and got.size == (440, 330)
+    assert np.array_equal(np.asarray(got.convert("RGBA")), np.asarray(expected.convert("RGBA")))
+    assert round(got.info["dpi"][0]) == 110
+
+
 def test_after_a_first_figure_pyplot_figures_are_drawn_once_when_shown():
     """geopandas asks for a redraw after every layer; once the kit has rendered a figure, a
     pyplot figure on Agg (as in Jupyter's inline backend) is drawn only when it is output."""

@@ -176,8 +176,8 @@ def _no_draw(*args: Any, **kwargs: Any) -> None:
 
 
 PNG_LEVEL = 3
-"""zlib level of the PNGs: 3 encodes in about two thirds of the time of the default 6, for a file
-a few per cent larger (and smaller than the default when the image is stored without alpha)."""
+"""zlib level of the PNGs: 3 compresses in less than half the time of the default 6, for a file a
+few per cent larger."""
 
 
 def _png_of_exact(fig, dpi: int) -> bytes:
@@ -281,16 +281,36 @@ def _png_of_savefig_tight(fig, dpi: int) -> bytes:
 
 
 def _encode(rgba, size: tuple[int, int], dpi: int) -> bytes:
-    """RGBA pixels as a PNG, stored as RGB when they are opaque."""
-    import numpy as np
-    from PIL import Image
+    """RGBA pixels as a PNG, stored as RGB when they are opaque.
 
-    image = Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1)
-    if np.asarray(image)[..., 3].min() == 255:
-        image = image.convert("RGB")
-    out = io.BytesIO()
-    image.save(out, format="png", compress_level=PNG_LEVEL, dpi=(dpi, dpi))
-    return out.getvalue()
+    Written here with zlib rather than by Pillow: Pillow tries four PNG filters on every row to
+    pick one (two thirds of its time on a map), while a map's flat areas compress as well with no
+    filter at all. The same pixels come out (tests decode them with Pillow) in about a third of
+    the time, in a file about a tenth smaller for a map and a few per cent larger for a chart.
+    """
+    import struct
+    import zlib
+
+    import numpy as np
+
+    width, height = size
+    pixels = np.frombuffer(rgba, np.uint8).reshape(height, width, 4)
+    if pixels[..., 3].min() == 255:
+        pixels, colour_type = pixels[..., :3], 2  # truecolour
+    else:
+        colour_type = 6  # truecolour with alpha
+    rows = np.zeros((height, 1 + width * pixels.shape[2]), np.uint8)  # each row: filter type 0, then the row
+    rows[:, 1:] = pixels.reshape(height, -1)
+    per_metre = round(dpi / 0.0254)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"".join((b"\x89PNG\r\n\x1a\n",
+                     chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)),
+                     chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+                     chunk(b"IDAT", zlib.compress(rows, PNG_LEVEL)),
+                     chunk(b"IEND", b"")))
 
 
 def show(fig, alt: str | None = None, caption: str | None = None) -> None:
