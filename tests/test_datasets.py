@@ -284,3 +284,40 @@ def test_bad_exercise_ground_names_file_line_and_field(tmp_path, old, new, field
         datasets.load_exercise_grounds(path)
     assert_names(err, path, line, field)
     assert words in str(err.value)
+
+
+# --- reading a table again -----------------------------------------------------------------
+
+
+def test_a_table_read_again_is_parsed_once_and_every_change_is_seen(course_copy, monkeypatch):
+    """A kernel reads the same tables for every map: the second read parses nothing, gives the
+    caller a copy of its own, and an edit to the file (even at the same size and moment) or to the
+    bibliography is read as it is."""
+    import os
+
+    from coursekit import schema
+
+    parsed = []
+    real = schema._read_csv
+    monkeypatch.setattr(schema, "_read_csv", lambda *a: parsed.append(a[1]) or real(*a))
+    first = datasets.load_efp_battlegroups()
+    first.loc[first.index[0], "host_iso3"] = "XXX"  # the caller's copy, changed
+    again = datasets.load_efp_battlegroups()
+    assert len(parsed) == 1 and "XXX" not in set(again["host_iso3"])
+
+    path = course_copy / "data" / "efp_battlegroups.csv"
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Rukla", "Ruklx", 1), encoding="utf-8")  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))                 # same moment
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    assert "Ruklx" in " ".join(map(str, datasets.load_efp_battlegroups().to_numpy().ravel()))
+    assert len(parsed) == 2
+
+    cited = again["source"].iloc[0][0]
+    bib = course_copy / "data" / "sources.yml"
+    lines = bib.read_text(encoding="utf-8").splitlines(keepends=True)
+    bib.write_text("".join(line.replace(f"id: {cited}\n", "id: renamed-source\n") for line in lines),
+                   encoding="utf-8")
+    with pytest.raises(DataError, match=cited):
+        datasets.load_efp_battlegroups()

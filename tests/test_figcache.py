@@ -107,6 +107,20 @@ def test_matplotlib_settings_are_part_of_the_key(own):
     assert not drawn(maps.exercise_estimates_chart("Zapad 2021"))
 
 
+def test_library_versions_in_the_key_are_the_installed_ones(monkeypatch):
+    """Read from loaded modules or from package metadata, the key's versions are the same: a
+    kernel that imported the libraries in another order finds the same entries."""
+    from importlib.metadata import version
+
+    installed = ",".join(f"{lib}={version(lib)}" for lib in figcache._LIBRARIES)
+    figcache._versions.cache_clear()
+    assert figcache._versions() == installed
+    figcache._versions.cache_clear()
+    monkeypatch.setattr(figcache, "_MODULES", {lib: "no-such-module" for lib in figcache._LIBRARIES})
+    assert figcache._versions() == installed
+    figcache._versions.cache_clear()
+
+
 def test_a_table_passed_in_counts_by_its_content(own):
     df = load_timeline()
     render(plot_timeline(df, start="2019-01-01", end="2021-12-31"))

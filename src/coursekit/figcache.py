@@ -50,6 +50,7 @@ SHARED_ENV = "COURSEKIT_FIGURE_CACHE_SHARED"
 MAX_ENTRIES = 300
 FORMAT = 1
 _LIBRARIES = ("matplotlib", "numpy", "pandas", "geopandas", "shapely", "pyproj", "pillow")
+_MODULES = {"pillow": "PIL"}  # distribution -> module, where the names differ
 IGNORED = ("quizzes/", "course.yml", "manifest.yml", "review.yml")
 _RC_SKIP = ("backend", "interactive", "figure.hooks", "keymap.", "webagg.", "savefig.directory", "toolbar")
 
@@ -175,9 +176,14 @@ def _content_digest(stats: tuple[tuple[str, str, int, int], ...]) -> str:
 
 @functools.cache
 def _versions() -> str:
+    """The drawing libraries' versions: a loaded module's ``__version__`` (free), else the
+    installed distribution's (importlib.metadata reads every installed package's metadata)."""
     from importlib.metadata import PackageNotFoundError, version
 
     def of(lib: str) -> str:
+        loaded = getattr(sys.modules.get(_MODULES.get(lib, lib)), "__version__", None)
+        if isinstance(loaded, str):
+            return loaded
         try:
             return version(lib)
         except PackageNotFoundError:

@@ -166,14 +166,47 @@ def _resolve(path: str | Path | None, schema: Schema) -> Path:
     return Path(path) if path is not None else data_file(schema.file)
 
 
+_READ: dict[tuple[str, int], tuple[tuple, pd.DataFrame]] = {}
+_READ_MAX = 64
+
+
 def read_csv(schema: Schema, path: str | Path | None,
           sources: dict[str, Source] | None = None) -> pd.DataFrame:
-    """Read and check a CSV file against its schema; return the parsed DataFrame."""
+    """Read and check a CSV file against its schema; return the parsed DataFrame (a copy of its
+    own: the caller may change it).
+
+    A file read before is parsed again only when its content or the bibliography changed; a
+    kernel that draws a dozen maps reads the same few tables each time. With ``sources`` given
+    (a bibliography other than the course's), the file is always read.
+    """
     p = _resolve(path, schema)
     if not p.is_file():
         raise DataError(p, "the file is missing.",
                         fix=f"restore data/{schema.file} (e.g. `git checkout -- data/{schema.file}`).")
-    known = load_sources() if sources is None else sources
+    if sources is not None:
+        return _read_csv(schema, p, sources)
+    slot, stamp = (str(p.resolve()), id(schema)), _stamp(p)
+    hit = _READ.get(slot)
+    if hit is None or hit[0] != stamp:
+        if len(_READ) >= _READ_MAX:
+            _READ.pop(next(iter(_READ)))
+        hit = _READ[slot] = (stamp, _read_csv(schema, p, load_sources()))
+    return hit[1].copy()
+
+
+def _stamp(path: Path) -> tuple:
+    """The file's content, and the bibliography by size and time (as load_sources checks it)."""
+    import hashlib
+
+    try:
+        bib = data_file("sources.yml").stat()
+        bib_stamp = (bib.st_size, bib.st_mtime_ns)
+    except OSError:
+        bib_stamp = None
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).digest(), bib_stamp
+
+
+def _read_csv(schema: Schema, p: Path, known: dict[str, Source]) -> pd.DataFrame:
     with p.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         try:
