@@ -321,3 +321,20 @@ def test_a_table_read_again_is_parsed_once_and_every_change_is_seen(course_copy,
                    encoding="utf-8")
     with pytest.raises(DataError, match=cited):
         datasets.load_efp_battlegroups()
+
+
+def test_one_file_read_with_two_schemas_is_parsed_by_each():
+    """The kept table belongs to the schema that parsed it: the same file read with a schema that
+    makes a column a plain text is not handed the other's parsed dates."""
+    from dataclasses import replace
+
+    from coursekit import schema
+
+    strict = datasets.EFP_BATTLEGROUPS
+    as_text = replace(strict, columns=tuple(replace(c, kind="text") if c.name == "established" else c
+                                            for c in strict.columns))
+    for _ in range(2):
+        parsed = schema.read_csv(strict, None)
+        plain = schema.read_csv(as_text, None)
+        assert pd.api.types.is_datetime64_any_dtype(parsed["established"])
+        assert plain["established"].map(type).eq(str).all()

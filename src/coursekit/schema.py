@@ -166,7 +166,7 @@ def _resolve(path: str | Path | None, schema: Schema) -> Path:
     return Path(path) if path is not None else data_file(schema.file)
 
 
-_READ: dict[tuple[str, int], tuple[tuple, pd.DataFrame]] = {}
+_READ: dict[tuple[str, int], tuple[Schema, tuple, pd.DataFrame]] = {}  # the schema kept: its id stays its own
 _READ_MAX = 64
 
 
@@ -187,11 +187,11 @@ def read_csv(schema: Schema, path: str | Path | None,
         return _read_csv(schema, p, sources)
     slot, stamp = (str(p.resolve()), id(schema)), _stamp(p)
     hit = _READ.get(slot)
-    if hit is None or hit[0] != stamp:
+    if hit is None or hit[0] is not schema or hit[1] != stamp:
         if len(_READ) >= _READ_MAX:
             _READ.pop(next(iter(_READ)))
-        hit = _READ[slot] = (stamp, _read_csv(schema, p, load_sources()))
-    return hit[1].copy()
+        hit = _READ[slot] = (schema, stamp, _read_csv(schema, p, load_sources()))
+    return hit[2].copy()
 
 
 def _stamp(path: Path) -> tuple:
