@@ -182,8 +182,7 @@ few per cent larger."""
 
 def _png_of_exact(fig, dpi: int) -> bytes:
     """A figure laid out to the inch, rendered once (no tight bounding box, which lays the figure
-    out twice) and stored as RGB when it is opaque: the same pixels as ``savefig``, encoded in
-    about half the time."""
+    out twice) and stored as RGB when it is opaque: the same pixels as ``savefig``."""
     buf = _Pixels()
     fig.savefig(buf, format="rgba", dpi=dpi)
     width, height = (int(v) for v in fig.get_size_inches() * dpi)
