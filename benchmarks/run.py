@@ -3,7 +3,9 @@
 - the time of `import coursekit` (median of several fresh interpreters, minus bare start-up);
 - for each course notebook: execution time, the kernel's CPU time (user + system, from the
   kernel's start: on a shared machine it moves far less than the clock) and its peak memory,
-  next to a baseline notebook that only imports the same libraries and draws one figure;
+  next to a baseline notebook that only imports the same libraries and draws one figure. The
+  baseline runs in turns with each notebook (``base s``: its best time beside that notebook),
+  so a ratio compares runs made within the same minute;
 - the size of data/ and the whole course's time;
 - each map and chart that modules 03 and 04 draw: seconds to build it and render it to PNG
   (in one warm process, best of MAP_REPEAT runs), and their median.
@@ -139,8 +141,24 @@ def best_of(nb, repeat: int = REPEAT) -> tuple[float, float, float]:
     and the least kernel CPU time."""
     import copy
 
-    runs = [run_notebook(copy.deepcopy(nb)) for _ in range(repeat)]
+    return _best([run_notebook(copy.deepcopy(nb)) for _ in range(repeat)])
+
+
+def _best(runs: list[tuple[float, float, float]]) -> tuple[float, float, float]:
     return min(r[0] for r in runs), max(r[1] for r in runs), min(r[2] for r in runs)
+
+
+def paired(nb, base_nb, repeat: int = REPEAT) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """``best_of`` the notebook and of the baseline, run in turns (baseline, notebook, baseline, ...,
+    baseline): the machine's speed drifts over minutes on a shared host, and a baseline timed
+    minutes earlier moved a module's ratio by 0.1-0.3."""
+    import copy
+
+    runs, bases = [], [run_notebook(copy.deepcopy(base_nb))]
+    for _ in range(repeat):
+        runs.append(run_notebook(copy.deepcopy(nb)))
+        bases.append(run_notebook(copy.deepcopy(base_nb)))
+    return _best(runs), _best(bases)
 
 
 def run_notebook(nb) -> tuple[float, float, float]:
@@ -185,9 +203,10 @@ def main(argv: list[str]) -> int:
     os.environ["COURSEKIT_FIGURE_CACHE"] = "off"
     run_notebook(base_nb.copy())  # warm-up: byte-compiles and fills the disk cache
     base_s, base_mb, base_cpu = best_of(base_nb)
-    print(f"\n{'notebook':<36} {'seconds':>8} {'× base':>7} {'CPU s':>6} {'× base':>7} {'peak MB':>8}  budget")
+    print(f"\n{'notebook':<36} {'seconds':>8} {'× base':>7} {'CPU s':>6} {'× base':>7} {'peak MB':>8} "
+          f"{'base s':>7}  budget")
     print(f"{'(baseline: imports + one figure)':<36} {base_s:>8.2f} {1.0:>7.2f} {base_cpu:>6.2f} {1.0:>7.2f} "
-          f"{base_mb:>8.0f}")
+          f"{base_mb:>8.0f} {base_s:>7.2f}")
     total = {"drawn": 0.0, "cached": 0.0}
     over = []
     import tempfile
@@ -198,20 +217,20 @@ def main(argv: list[str]) -> int:
         nb = nbformat.read(path, as_version=4)
         with tempfile.TemporaryDirectory(prefix="coursekit-bench-figures-") as folder:
             os.environ["COURSEKIT_FIGURE_CACHE"] = "off"
-            drawn = best_of(nb)
+            drawn = paired(nb, base_nb)
             os.environ["COURSEKIT_FIGURE_CACHE"] = folder
             run_notebook(nb.copy())  # fills the folder
-            cached = best_of(nb)
-        for mode, (seconds, mb, cpu) in (("drawn", drawn), ("cached", cached)):
+            cached = paired(nb, base_nb)
+        for mode, ((seconds, mb, cpu), (base, _, base_cpu_here)) in (("drawn", drawn), ("cached", cached)):
             total[mode] += seconds
-            ratio = seconds / base_s
+            ratio = seconds / base
             flags = [f for f, bad in (("time > 1.5× base", ratio > RATIO_BUDGET),
                                       ("memory > 400 MB", mb > MEM_BUDGET_MB)) if bad]
             if flags and mode == "cached":
                 over.append(path.name)
             label = path.name if mode == "drawn" else "  figures from the cache"
-            print(f"{label:<36} {seconds:>8.2f} {ratio:>7.2f} {cpu:>6.2f} {cpu / base_cpu:>7.2f} {mb:>8.0f}  "
-                  f"{', '.join(flags) or 'ok'}")
+            print(f"{label:<36} {seconds:>8.2f} {ratio:>7.2f} {cpu:>6.2f} {cpu / base_cpu_here:>7.2f} {mb:>8.0f} "
+                  f"{base:>7.2f}  {', '.join(flags) or 'ok'}")
     os.environ["COURSEKIT_FIGURE_CACHE"] = "off"
     verdict = "ok" if total["cached"] <= COURSE_BUDGET_S else f"over the {COURSE_BUDGET_S:.0f} s budget"
     print(f"\nwhole course: {total['drawn']:.1f} s drawing every figure, {total['cached']:.1f} s with figures "
