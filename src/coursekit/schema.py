@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coursekit.errors import DataError
+from coursekit.memo import Kept, content
 from coursekit.paths import data_file
 from coursekit.sources import Source, load_sources, require_ids
 from coursekit.validate import DateError, parse_date
@@ -166,8 +167,7 @@ def _resolve(path: str | Path | None, schema: Schema) -> Path:
     return Path(path) if path is not None else data_file(schema.file)
 
 
-_READ: dict[tuple[str, int], tuple[Schema, tuple, pd.DataFrame]] = {}  # the schema kept: its id stays its own
-_READ_MAX = 64
+_READ = Kept()
 
 
 def read_csv(schema: Schema, path: str | Path | None,
@@ -185,25 +185,14 @@ def read_csv(schema: Schema, path: str | Path | None,
                         fix=f"restore data/{schema.file} (e.g. `git checkout -- data/{schema.file}`).")
     if sources is not None:
         return _read_csv(schema, p, sources)
-    slot, stamp = (str(p.resolve()), id(schema)), _stamp(p)
-    hit = _READ.get(slot)
-    if hit is None or hit[0] is not schema or hit[1] != stamp:
-        if len(_READ) >= _READ_MAX:
-            _READ.pop(next(iter(_READ)))
-        hit = _READ[slot] = (schema, stamp, _read_csv(schema, p, load_sources()))
-    return hit[2].copy()
-
-
-def _stamp(path: Path) -> tuple:
-    """The file's content, and the bibliography by size and time (as load_sources checks it)."""
-    import hashlib
-
     try:
         bib = data_file("sources.yml").stat()
-        bib_stamp = (bib.st_size, bib.st_mtime_ns)
+        bib_stamp: tuple | None = (bib.st_size, bib.st_mtime_ns)  # as load_sources checks it
     except OSError:
         bib_stamp = None
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).digest(), bib_stamp
+    # the schema in the stamp keeps it alive, so its id in the slot stays its own
+    stamp = (schema, content(p), bib_stamp)
+    return _READ.get((str(p.resolve()), id(schema)), stamp, lambda: _read_csv(schema, p, load_sources())).copy()
 
 
 def _read_csv(schema: Schema, p: Path, known: dict[str, Source]) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from coursekit.errors import DataError
+from coursekit.memo import Kept, content
 from coursekit.models import validate_mapping
 from coursekit.paths import data_file
 from coursekit.quiz import pools as qpools
@@ -190,8 +191,7 @@ def key_path_for(bank_path: Path) -> Path:
     return bank_path.parent / "keys" / bank_path.name
 
 
-_LOADED: dict[tuple[str, bool | None], tuple[tuple, Bank]] = {}
-_LOADED_MAX = 64
+_LOADED = Kept()
 
 
 def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None) -> Bank:
@@ -206,29 +206,12 @@ def load_bank(path: str | Path, *, keys: bool | None = None, known_sources=None)
     path = Path(path)
     if known_sources is not None:
         return _load_bank(path, keys, known_sources)
-    stamp = _stamp(path)
-    slot = (str(path.resolve()), keys)
-    hit = _LOADED.get(slot)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    bank = _load_bank(path, keys, None)
-    if len(_LOADED) >= _LOADED_MAX:
-        _LOADED.pop(next(iter(_LOADED)))
-    _LOADED[slot] = (stamp, bank)
-    return bank
+    return _LOADED.get((str(path.resolve()), keys), _stamp(path), lambda: _load_bank(path, keys, None))
 
 
 def _stamp(path: Path) -> tuple:
     """The bank's and its key file's content, and the course's data files by size and time."""
-    import hashlib
-
     from coursekit import manifest
-
-    def content(p: Path) -> str | None:
-        try:
-            return hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()
-        except OSError:
-            return None
 
     try:
         files = tuple((str(f), s.st_size, s.st_mtime_ns) for f in manifest.data_files() for s in (f.stat(),))
