@@ -92,6 +92,28 @@ def test_a_trimmed_figure_shows_what_savefig_tight_shows_drawn_once(beyond):
     assert best < np.abs(got[:h, :w] - 255).max(axis=2).mean() / 4  # and not merely blank
 
 
+@pytest.mark.parametrize("placed_by", ["source line in figure fraction", "figure legend"])
+def test_what_is_placed_by_the_figure_box_stays_where_savefig_puts_it(placed_by):
+    """A source line written with ``xycoords="figure fraction"`` (as module 03's hint shows) or a
+    figure legend placed by ``loc`` alone sits where savefig's tight trim puts it, not out on
+    the wider canvas with a blank margin around the chart."""
+    import numpy as np
+
+    def chart():
+        fig, ax = plt.subplots(figsize=(5, 3))
+        ax.plot([0, 1], [0, 1], color="black", linewidth=3, label="a line")
+        if placed_by == "figure legend":
+            fig.legend(loc="lower right")
+        else:
+            ax.annotate("Source: a test", (0.01, 0.01), xycoords="figure fraction", fontsize=8)
+        return fig
+
+    got = _pixels(render(chart(), "A line").png)
+    expected = _pixels(_savefig_tight(chart()))
+    assert got.shape == expected.shape and got.shape[1] < 5 * 110  # no margin beyond the figure
+    assert np.array_equal(got, expected)
+
+
 @pytest.mark.parametrize("transparent", [False, True])
 def test_a_figure_laid_out_to_the_inch_has_savefigs_pixels(transparent):
     """The kit writes its PNGs itself (zlib, no row filters): Pillow reads them back as exactly

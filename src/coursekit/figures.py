@@ -231,6 +231,8 @@ def _png_of_tight(fig, dpi: int) -> bytes:
     import numpy as np
     from matplotlib.transforms import Bbox
 
+    if _placed_by_the_figure_box(fig):
+        return _png_of_savefig_tight(fig, dpi)
     margin = math.ceil(3 * dpi) / dpi  # 3 inches in whole pixels: the cut keeps the figure's pixel grid
     width, height = fig.get_size_inches()
     pad = mpl.rcParams["savefig.pad_inches"]
@@ -257,6 +259,27 @@ def _png_of_tight(fig, dpi: int) -> bytes:
     pixels = np.frombuffer(buf.getbuffer(), np.uint8).reshape(probe.size[1], probe.size[0], 4)[top:top + h,
                                                                                                left:left + w]
     return _encode(np.ascontiguousarray(pixels), (w, h), dpi)
+
+
+def _placed_by_the_figure_box(fig) -> bool:
+    """Whether something is placed by the figure's own box: an annotation in figure coordinates
+    (``xycoords="figure fraction"``, a common way to write a source line) or a figure legend
+    with no anchor of its own. On the wider canvas that box is the canvas, so they would land
+    3 inches out; savefig's two passes place them as a student expects."""
+    from matplotlib.legend import Legend
+    from matplotlib.text import Annotation
+
+    for artist in fig.findobj(lambda a: isinstance(a, Annotation | Legend)):
+        if isinstance(artist, Legend):
+            if artist.get_bbox_to_anchor() is fig.bbox:
+                return True
+            continue
+        coords = []
+        for c in (artist.xycoords, artist.anncoords):
+            coords.extend(c if isinstance(c, tuple) else (c,))
+        if any(isinstance(c, str) and "figure" in c for c in coords):
+            return True
+    return False
 
 
 class _Overflow(Exception):
