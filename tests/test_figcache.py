@@ -137,6 +137,83 @@ def test_a_call_that_draws_on_given_axes_is_never_cached(own):
     assert entries(own) == []
 
 
+def capitals(names=("Vilnius", "Minsk", "Warsaw")):
+    from coursekit import geo
+    from coursekit.datasets import load_places
+
+    places = load_places()
+    return geo.points_gdf(places[places["name"].isin(names)])
+
+
+def with_capitals(points, **kwargs):
+    kit = maps.base_map(extent=(19, 49, 39, 60), title="Capitals")
+    maps.add_points(kit, points, label="Capital", text="name", **kwargs)
+    return kit
+
+
+def never_rendered(monkeypatch):
+    from coursekit import figures
+
+    def rendered(*args, **kwargs):
+        raise AssertionError("rendered, not read from the cache")
+
+    monkeypatch.setattr(figures, "_png_of_exact", rendered)
+    monkeypatch.setattr(figures, "_png_of_tight", rendered)
+
+
+def test_a_map_with_a_point_layer_is_shown_again_without_drawing(own, monkeypatch):
+    first = with_capitals(capitals())
+    png = render(first).png
+    assert len(entries(own)) == 2, "kept: the map alone, and the map with its layer"
+    with monkeypatch.context() as patch:
+        never_rendered(patch)
+        again = with_capitals(capitals())
+        assert not drawn(again), "the map and its layer, both from the cache: nothing drawn"
+        assert render(again).png == png
+    alone = render(maps.base_map(extent=(19, 49, 39, 60), title="Capitals")).png
+    for entry in own.glob("*.png"):
+        if entry.read_bytes() == alone:  # the map alone pruned: it is drawn, its layer read
+            entry.unlink()
+            entry.with_suffix(".json").unlink()
+    open_before = plt.get_fignums()
+    with monkeypatch.context() as patch:
+        never_rendered(patch)
+        assert render(with_capitals(capitals())).png == png
+    assert plt.get_fignums() == open_before, "the map drawn for nothing is closed (Jupyter would show it too)"
+    plain = maps.base_map.uncached(extent=(19, 49, 39, 60), title="Capitals")
+    maps.add_points(plain.ax, capitals(), label="Capital", text="name")  # drawn as before the cache
+    assert render(plain).png == png, "the layer from the cache is the layer drawn on the axes"
+    assert render(maps.base_map(extent=(19, 49, 39, 60), title="Capitals")).png != png, "the map alone is its own entry"
+
+
+def test_a_layer_with_other_points_or_settings_is_drawn_anew(own):
+    png = render(with_capitals(capitals())).png
+    fewer = with_capitals(capitals(("Vilnius", "Minsk")))
+    assert render(fewer).png != png
+    moved = capitals()
+    moved.loc[moved.index[0], "geometry"] = moved.geometry.iloc[1]  # a point moved: another table
+    assert render(with_capitals(moved)).png != png
+    assert render(with_capitals(capitals(), marker="s")).png != png
+    assert render(with_capitals(capitals())).png == png
+
+
+def test_a_cached_map_with_a_layer_draws_base_and_layer_when_its_drawing_is_asked_for(own):
+    render(with_capitals(capitals()))
+    kit = with_capitals(capitals())
+    assert not drawn(kit)
+    ax = kit.ax  # drawn now: the base map, then the layer
+    assert {t.get_text() for t in ax.texts} >= {"Vilnius", "Minsk", "Warsaw"}
+    assert "Capital" in [t.get_text() for t in kit.figure.legends[0].get_texts()]
+
+
+def test_a_layer_on_a_figure_changed_by_hand_is_drawn_and_not_kept(own):
+    kit = maps.base_map(extent=(19, 49, 39, 60), title="Capitals")
+    kit.ax.set_title("Changed by the student")
+    maps.add_points(kit, capitals(), label="Capital", text="name")
+    render(kit)
+    assert entries(own) == []
+
+
 @pytest.mark.parametrize("damage", ["truncated png", "png of another figure", "json not json", "json extra field",
                                     "json without alt", "json only"])
 def test_a_damaged_entry_is_drawn_anew_and_replaced(own, damage):

@@ -92,13 +92,76 @@ def cached(recipe: Callable[..., Any]) -> Callable[..., Any]:
             kit = _read(folder, key)
             if kit is not None:
                 kit._build = lambda: recipe(*args, **kwargs)
+                kit._key = key
                 return kit
         kit = recipe(*args, **kwargs)
         kit._keep = lambda dpi, png: _write(own, key, name, kit, dpi, png)
+        kit._key = key
         return kit
 
     lookup.uncached = recipe  # type: ignore[attr-defined]
     return lookup
+
+
+def layer(draw: Callable[..., None]) -> Callable[..., None]:
+    """Decorate ``draw(ax, ...)``, which adds a layer to a map's first axes, so that it also takes
+    a :class:`~coursekit.figures.KitFigure` and keeps that figure cacheable.
+
+    On a kit figure from a cached recipe, the layer joins the key (the figure's key, the layer
+    and its arguments): a figure kept with that layer is shown from the cache, and one drawn now
+    is kept under the new key, after the figure without the layer (rendered once more, so that a
+    later run finds both and draws nothing: ``coursekit figures warm`` pays for it, not the
+    class). Anything else (an ``ax``, a figure whose drawing was asked for, an argument the key
+    cannot describe) is drawn as usual.
+    """
+    signature = inspect.signature(draw)
+    name = f"{draw.__module__}.{draw.__qualname__}"
+
+    @functools.wraps(draw)
+    def on(target: Any, *args: Any, **kwargs: Any) -> None:
+        from coursekit.figures import KitFigure
+
+        if not isinstance(target, KitFigure):
+            return draw(target, *args, **kwargs)
+        own, shared = folders()
+        key = None
+        if own is not None and target._key is not None and not target._touched:
+            try:
+                bound = signature.bind(None, *args, **kwargs)
+                bound.apply_defaults()
+                arguments = {k: _plain(v) for k, v in list(bound.arguments.items())[1:]}
+                key = entry_key(name, {"on": target._key, **arguments})
+            except (_Uncacheable, TypeError, ValueError, OSError):
+                key = None
+        if key is None:
+            return draw(target.ax, *args, **kwargs)  # asks for the drawing: not kept
+        base = target._build
+
+        def drawn_with_layer() -> Any:
+            kit = base()
+            draw(kit._figure.axes[0], *args, **kwargs)
+            return kit
+
+        hit = next((kit for kit in (_read(folder, key) for folder in (own, *shared)) if kit is not None), None)
+        target._key = key
+        if hit is not None:  # shown from the cache; the drawing, if asked for, has the layer too
+            if target._figure is None:
+                target._build = drawn_with_layer
+            else:
+                draw(target._figure.axes[0], *args, **kwargs)
+            target._png, target._keep = hit._png, None
+            return None
+        if target._figure is not None and target._keep is not None:
+            from coursekit.figures import render
+
+            render(target)  # the map alone is kept first: a later run finds both and draws nothing
+        draw(target._drawing().axes[0], *args, **kwargs)
+        target._png = None
+        target._keep = lambda dpi, png: _write(own, key, name, target, dpi, png)
+        return None
+
+    on.uncached = draw  # type: ignore[attr-defined]
+    return on
 
 
 # --- the key ---------------------------------------------------------------------------------

@@ -30,8 +30,8 @@ class KitFigure:
     data/sources.yml) and a ``note`` on where its data come from.
 
     ``tight`` says whether rendering should trim the margins (a second drawing pass); maps are
-    laid out to the inch and skip it. ``axes`` and ``ax`` reach the figure's axes, e.g. to add a
-    layer with :func:`coursekit.maps.add_points`.
+    laid out to the inch and skip it. ``axes`` and ``ax`` reach the figure's axes; a layer added
+    with :func:`coursekit.maps.add_points` on the figure itself keeps it cacheable.
 
     A figure from the figure cache (:mod:`coursekit.figcache`) arrives as its PNG, with no
     drawing: :func:`render` shows the PNG, and asking for ``figure``, ``axes`` or ``ax`` draws
@@ -51,6 +51,7 @@ class KitFigure:
         self._png: tuple[int, bytes] | None = None  # (dpi, PNG) of the untouched drawing
         self._build: Callable[[], KitFigure] | None = None  # draws a figure that came as a PNG
         self._keep: Callable[[int, bytes], None] | None = None  # puts the first PNG in the cache
+        self._key: str | None = None  # its entry in the figure cache (recipe, arguments, layers)
         self._touched = False
 
     @property
@@ -129,6 +130,10 @@ def render(fig, alt: str | None = None, caption: str | None = None, dpi: int = 1
         raise ValueError("render() needs alt text: describe what the figure shows in a sentence.")
     draw_pyplot_figures_when_shown()  # also for the student's own figures drawn after this one
     if kit is not None and not kit._touched and kit._png is not None and kit._png[0] == dpi:
+        if kit._figure is not None:  # drawn, but its PNG came from the cache: not shown a second time
+            import matplotlib.pyplot as plt
+
+            plt.close(kit._figure)
         return Figure(kit._png[1], alt, caption)  # drawn before (this session or the cache)
     import matplotlib.pyplot as plt
 

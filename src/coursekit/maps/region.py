@@ -80,8 +80,8 @@ def base_map(ax: Axes | None = None, extent: Sequence[float] = EUROPE, scale: st
     ``"10m"`` (the Suwałki zoom area only, see ``geo.EXTENTS``). ``occupied_label_at`` places the
     Crimea label (lon, lat), or None for no label. Without ``ax`` a new figure gets a title, a
     legend, a source line and alt text; with ``ax`` the layers are drawn on that axes (with a legend
-    inside it). Add your own layers to ``fig.ax`` with :func:`add_points`, or plot GeoDataFrames in
-    ``geo.METRIC`` on it.
+    inside it). Add points with ``add_points(fig, ...)``, or plot GeoDataFrames in ``geo.METRIC``
+    on ``fig.ax``.
     """
     check_extent_in_scale(extent, scale)
     title = title or f"Countries of Europe (Natural Earth, 1:{scale})"

@@ -19,7 +19,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from coursekit import geo
-from coursekit.figures import KitFigure
+from coursekit.figcache import layer
+from coursekit.figures import KitFigure, _no_draw
 from coursekit.maps.style import (
     BORDER,
     LAND,
@@ -191,10 +192,6 @@ def defer_draws(fig: Figure) -> None:
 def resume_draws(fig: Figure) -> None:
     """Give ``fig`` its canvas's own ``draw_idle`` back (after :func:`defer_draws`)."""
     vars(fig.canvas).pop("draw_idle", None)
-
-
-def _no_draw(*args: Any, **kwargs: Any) -> None:
-    return None
 
 
 def freeze_ticks(*axes: Axes) -> None:
@@ -377,14 +374,16 @@ def draw_occupied(ax: Axes, label_at: tuple[float, float] | None, fontsize: floa
                     arrowprops={"arrowstyle": "-", "color": OCCUPIED_EDGE, "lw": 0.8, "shrinkA": 3, "shrinkB": 0})
 
 
-def add_points(ax: Axes, points: gpd.GeoDataFrame, *, label: str, text: str | None = None,
+@layer
+def add_points(ax: Axes | KitFigure, points: gpd.GeoDataFrame, *, label: str, text: str | None = None,
                marker: str = "o", color: str = TEXT, size: float = 40, fontsize: float = 9,
                offset: tuple[float, float] = (5, 3)) -> None:
-    """Draw a point layer (any CRS) on a kit map, label each point from column ``text``, and add
-    the layer to the map's legend under ``label``.
+    """Draw a point layer (any CRS) on a kit map (the figure, or its map panel ``fig.ax``), label
+    each point from column ``text``, and add the layer to the map's legend under ``label``. On the
+    figure itself the map stays in the figure cache with its layer (:func:`coursekit.figcache.layer`).
 
     >>> fig = base_map(extent=(19, 52, 29, 57))                                    # doctest: +SKIP
-    >>> add_points(fig.ax, capitals, label="Capital", text="name")                 # doctest: +SKIP
+    >>> add_points(fig, capitals, label="Capital", text="name")                    # doctest: +SKIP
     """
     from matplotlib.lines import Line2D
 
