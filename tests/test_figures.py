@@ -92,18 +92,29 @@ def test_a_trimmed_figure_shows_what_savefig_tight_shows_drawn_once(beyond):
     assert best < np.abs(got[:h, :w] - 255).max(axis=2).mean() / 4  # and not merely blank
 
 
-@pytest.mark.parametrize("placed_by", ["source line in figure fraction", "figure legend"])
+@pytest.mark.parametrize("placed_by", ["source line in figure fraction", "figure legend", "text box in figure fraction",
+                                       "source line on an inset", "source line on the figure"])
 def test_what_is_placed_by_the_figure_box_stays_where_savefig_puts_it(placed_by):
     """A source line written with ``xycoords="figure fraction"`` (as module 03's hint shows) or a
     figure legend placed by ``loc`` alone sits where savefig's tight trim puts it, not out on
-    the wider canvas with a blank margin around the chart."""
+    the wider canvas with a blank margin around the chart, wherever it was added."""
     import numpy as np
+    from matplotlib.offsetbox import AnnotationBbox, TextArea
+    from matplotlib.text import Annotation
 
     def chart():
         fig, ax = plt.subplots(figsize=(5, 3))
         ax.plot([0, 1], [0, 1], color="black", linewidth=3, label="a line")
         if placed_by == "figure legend":
             fig.legend(loc="lower right")
+        elif placed_by == "text box in figure fraction":
+            ax.add_artist(AnnotationBbox(TextArea("Source: a test"), (0.02, 0.02), xycoords="figure fraction",
+                                         box_alignment=(0, 0), frameon=False))
+        elif placed_by == "source line on an inset":
+            inset = ax.inset_axes([0.6, 0.1, 0.3, 0.3])
+            inset.annotate("Source: a test", (0.01, 0.01), xycoords="figure fraction", fontsize=8)
+        elif placed_by == "source line on the figure":
+            fig.add_artist(Annotation("Source: a test", (0.01, 0.01), xycoords="figure fraction", fontsize=8))
         else:
             ax.annotate("Source: a test", (0.01, 0.01), xycoords="figure fraction", fontsize=8)
         return fig
