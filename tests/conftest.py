@@ -33,3 +33,25 @@ def course_copy(tmp_path, monkeypatch):
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     use_course(monkeypatch, root)
     return root
+
+
+@pytest.fixture(scope="module")
+def countries():
+    """The kit's 1:50m outlines as a student reads them in module 03 (a GeoDataFrame in degrees)."""
+    import geopandas as gpd
+
+    from coursekit.paths import data_file
+
+    return gpd.read_file(data_file("geo/countries-50m.geojson"))
+
+
+@pytest.fixture(scope="module")
+def places():
+    """data/places.csv as the points a student builds in module 03."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from coursekit.paths import data_file
+
+    df = pd.read_csv(data_file("places.csv"))
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")

@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 
-import geopandas as gpd
 import matplotlib
 import pandas as pd
 import pytest
@@ -25,17 +24,6 @@ from coursekit.quiz.types.code import snapshot_digest
 from tests.conftest import REPO
 
 matplotlib.use("Agg")
-
-
-@pytest.fixture(scope="module")
-def countries():
-    return gpd.read_file(data_file("geo/countries-50m.geojson"))
-
-
-@pytest.fixture(scope="module")
-def places():
-    df = pd.read_csv(data_file("places.csv"))
-    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
 
 
 @pytest.fixture
@@ -108,13 +96,22 @@ def test_a_map_is_checked_for_layers_title_legend_and_source(countries, places):
 def test_check_prints_the_hint_after_a_wrong_try_and_the_latest_result_counts(countries, store, capsys):
     check("03/nato-join", countries, store=store)
     wrong = capsys.readouterr().out
-    assert "✗ not yet" in wrong and "Hint: `countries.merge(nato" in wrong
+    assert "✗ not yet" in wrong and "Hint: Call `merge` on the GeoDataFrame" in wrong
+    assert "countries.merge(nato, on=" not in wrong, "the hint points the way; the worked answer stays hidden"
     nato = pd.read_csv(data_file("nato_members.csv"), parse_dates=["accession_date"])
-    check("03/nato-join", countries.merge(nato, on="iso3"), store=store)
+    members = countries.merge(nato, on="iso3")
+    check("03/nato-join", members, store=store)
+    no_year = capsys.readouterr().out
+    assert "Partly correct" in no_year and "`year`" in no_year, "the year the next map needs is checked"
+    members["year"] = members["accession_date"]  # a whole date is not a year
+    check("03/nato-join", members, store=store)
+    assert ".dt.year" in capsys.readouterr().out
+    members["year"] = members["accession_date"].dt.year
+    check("03/nato-join", members, store=store)
     right = capsys.readouterr().out
-    assert "Correct: 5 of 5" in right and "Why it matters:" in right
+    assert "Correct: 6 of 6" in right and "Why it matters:" in right
     latest = store.latest()[("03", "nato-join")]
-    assert latest.score == 1.0 and len(store.events()) == 2
+    assert latest.score == 1.0 and len(store.events()) == 4
 
 
 def test_an_unknown_exercise_names_the_ones_that_exist(countries):

@@ -111,26 +111,60 @@ def _crs_name(crs: Any) -> str | None:
 
 
 def _column(obj: Any, column: str):
-    if hasattr(obj, "columns") and column in obj.columns:
-        return obj[column]
+    if hasattr(obj, "columns"):
+        if column in obj.columns:
+            return obj[column]
+    elif isinstance(getattr(obj, "name", None), str) and obj.name == column:  # a Series named so
+        return obj
     index = getattr(obj, "index", None)
     if index is not None and column in (index.names or []):
         return index.get_level_values(column)
-    if getattr(obj, "name", None) == column and not hasattr(obj, "columns"):
-        return obj
     return None
 
 
 def _axes_facts(ax: Any) -> dict[str, Any]:
     fig = ax.figure
-    texts = [t.get_text() for t in (*ax.texts, *fig.texts)]
+    texts = [t.get_text() for t in (*ax.texts, *fig.texts, ax.xaxis.label)]
     title = " ".join(x for x in (ax.get_title("left"), ax.get_title(), ax.get_title("right"),
                                  fig._suptitle.get_text() if fig._suptitle else "") if x.strip())
     colorbar = any(getattr(other, "_colorbar", None) is not None for other in fig.axes if other is not ax)
-    return {"layers": len(ax.collections) + len(ax.lines) + len(ax.images),
+    drawn = _layers_on_the_map(ax)
+    return {"layers": len(drawn) - drawn.count(False),
+            "layers_elsewhere": drawn.count(False),
             "title": title,
             "legend": ax.get_legend() is not None or colorbar,
             "source_line": next((t for t in texts if t.strip().lower().startswith("source")), "")}
+
+
+def _layers_on_the_map(ax: Any) -> list[bool]:
+    """For each layer drawn on ``ax`` (collections, lines, images): whether it lies on the map.
+
+    A layer lies off the map when its extent does not meet the extent of the largest layer: in
+    another CRS, degrees beside metres, it lands thousands of kilometres away, near (0, 0).
+    """
+    from matplotlib.transforms import Bbox
+
+    boxes = []
+    for layer in (*ax.collections, *ax.lines, *ax.images):
+        try:
+            if hasattr(layer, "get_datalim"):
+                box = layer.get_datalim(ax.transData)
+            elif hasattr(layer, "get_xydata"):
+                box = Bbox.null()
+                box.update_from_data_xy(layer.get_xydata(), ignore=True)
+            else:
+                x0, x1, y0, y1 = layer.get_extent()
+                box = Bbox.from_extents(x0, y0, x1, y1)
+        except Exception:  # noqa: BLE001 - a layer the checker cannot measure counts as on the map
+            box = None
+        boxes.append(box if box is not None and all(math.isfinite(v) for v in box.extents) else None)
+    sized = [b for b in boxes if b is not None]
+    if not sized:
+        return [True] * len(boxes)
+    main = max(sized, key=lambda b: (b.width * b.height, b.width + b.height))
+    pad = 0.01 * max(main.width, main.height)
+    return [b is None or (b.x1 >= main.x0 - pad and b.x0 <= main.x1 + pad and b.y1 >= main.y0 - pad
+                          and b.y0 <= main.y1 + pad) for b in boxes]
 
 
 def inspect(obj: Any, spec: dict[str, Any]) -> dict[str, Any]:
@@ -144,10 +178,15 @@ def inspect(obj: Any, spec: dict[str, Any]) -> dict[str, Any]:
         if hasattr(obj, "columns"):
             observed["columns"] = [str(c) for c in obj.columns]
     if kind in ("GeoDataFrame", "GeoSeries"):
-        observed["crs"] = _crs_name(obj.crs)
-        observed["geom_types"] = sorted({str(g) for g in obj.geom_type.dropna()})
-        if "area_km2" in spec and obj.crs is not None:
-            observed["area_km2"] = round(float(obj.to_crs(3035).area.sum()) / 1e6, 1)
+        try:
+            crs, types = obj.crs, obj.geom_type
+        except AttributeError:  # a GeoDataFrame without a geometry column
+            crs, types = None, None
+            observed["no_geometry"] = True
+        observed["crs"] = _crs_name(crs)
+        observed["geom_types"] = [] if types is None else sorted({str(g) for g in types.dropna()})
+        if crs is not None and ("area_km2" in spec or "within_box" in spec):
+            _measure(obj, spec, observed)
     for name in ("includes", "exactly"):
         if name in spec:
             column = spec[name]["column"]
@@ -167,6 +206,22 @@ def inspect(obj: Any, spec: dict[str, Any]) -> dict[str, Any]:
     return observed
 
 
+def _measure(obj: Any, spec: dict[str, Any], observed: dict[str, Any]) -> None:
+    """Area (in EPSG:3035) and extent (in degrees) of the shapes, where the key asks; nothing
+    when they cannot be measured (coordinates that are not in the declared CRS)."""
+    try:
+        if "area_km2" in spec:
+            area = float(obj.to_crs(3035).area.sum()) / 1e6
+            if math.isfinite(area):
+                observed["area_km2"] = round(area, 1)
+        if "within_box" in spec:
+            bounds = [float(v) for v in obj.to_crs(4326).total_bounds]
+            if all(math.isfinite(v) for v in bounds):
+                observed["bounds_4326"] = [round(v, 3) for v in bounds]
+    except Exception:  # noqa: BLE001 - pyproj refuses impossible coordinates: the check says so
+        pass
+
+
 # --- checking ---------------------------------------------------------------------------------
 
 
@@ -181,7 +236,10 @@ def evaluate(target: str, obj: Any):
         observed = inspect(obj, {})
         answer = {"observed": observed, "digest": snapshot_digest(observed)}
         return bank, q, answer, check_answer(q, None, answer)
-    observed = inspect(obj, key.correct)
+    try:
+        observed = inspect(obj, key.correct)
+    except Exception as exc:  # noqa: BLE001 - a wrong answer gets feedback, never a traceback
+        observed = {"kind": _kind(obj), "unreadable": f"{type(exc).__name__}: {str(exc)[:200]}"}
     answer = {"observed": observed, "digest": snapshot_digest(observed)}
     if bank.mode == "assessed":  # recorded for the instructor, no feedback (as in the quiz widget)
         return bank, q, answer, check_answer(q, None, answer)

@@ -17,6 +17,7 @@ Key (``correct:``) is a mapping of checks, all optional, run in this order::
     includes: {column: name, values: [Vilnius, Riga]}   # these values appear in the column
     exactly: {column: name, values: [Vilnius, Riga]}    # the column holds these values, no others
     area_km2: {value: 207600, rel: 0.02}    # total area, measured in EPSG:3035
+    within_box: [-30, 30, 60, 75]           # every shape lies in this box of degrees (west, south, east, north)
     value: {value: 276, abs: 3}             # a number answer
     layers: 3                     # Axes: at least this many drawn layers
     title: true                   # Axes: a non-empty title
@@ -42,7 +43,7 @@ from coursekit.quiz.model import Key, Part, Question, Result
 from coursekit.quiz.types import BadAnswer, KeyProblem, QuestionType, register
 
 KINDS = ("GeoDataFrame", "GeoSeries", "DataFrame", "Series", "Axes", "number", "dict")
-CHECKS = ("kind", "crs", "rows", "columns", "geom_types", "includes", "exactly", "area_km2", "value",
+CHECKS = ("kind", "crs", "rows", "columns", "geom_types", "includes", "exactly", "area_km2", "within_box", "value",
           "layers", "title", "legend", "source_line", "answers")
 _FIX = "see the format in src/coursekit/quiz/types/code.py (or data/quizzes/README.md)."
 
@@ -88,6 +89,12 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
     """
     out: list[tuple[str, bool, str]] = []
     kind = observed.get("kind")
+    if "unreadable" in observed:  # inspecting it failed: every check fails, the first says why
+        return [(name, False, f"the checker could not read {_a(str(kind))} like this one "
+                              f"({observed['unreadable']}): look at the line that made it." if i == 0 else
+                 "not checked (see above).") for i, name in enumerate(n for n in CHECKS if n in spec)]
+    no_geometry = ("it has no geometry column: give `geometry=` (e.g. the points of gpd.points_from_xy) when "
+                   "you build the GeoDataFrame.")
     for name in CHECKS:
         if name not in spec:
             continue
@@ -100,7 +107,7 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
         elif name == "crs":
             got = observed.get("crs")
             ok = got == want
-            msg = (f"its CRS is {want}." if ok else
+            msg = (f"its CRS is {want}." if ok else no_geometry if observed.get("no_geometry") else
                    f"its CRS is {got or 'not set'}, not {want}: look at `.crs`; `.to_crs()` returns a new "
                    "table, so assign its result (or set the CRS when you build the table).")
         elif name == "rows":
@@ -111,20 +118,20 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
             elif not isinstance(got, int):
                 msg = "the checker could not count its rows."
             else:
-                msg = (f"it has {got} rows, {'too many' if got > want else 'too few'}: look at your filter, "
-                       "the join's `how=` and `predicate=`, and whether a table was joined twice.")
+                msg = (f"it has {got} rows, {'too many' if got > want else 'too few'}: look at the step that "
+                       "chooses the rows (a filter, a join, a dissolve).")
         elif name == "columns":
             have = set(observed.get("columns") or [])
             missing = [c for c in want if c not in have]
             ok = not missing
             msg = ("it has the columns asked for." if ok else
-                   f"column(s) {', '.join(f'`{c}`' for c in missing)} missing: look at `.columns` and at "
-                   "which columns the merge or join kept (a column of the index does not count).")
+                   f"column(s) {', '.join(f'`{c}`' for c in missing)} missing: look at `.columns` (a column "
+                   "of the index does not count)." + _renamed(missing, have))
         elif name == "geom_types":
             got = observed.get("geom_types") or []
             stray = [g for g in got if g not in want]
             ok = bool(got) and not stray
-            msg = (f"its geometries are {_words(got)}." if ok else
+            msg = (f"its geometries are {_words(got)}." if ok else no_geometry if observed.get("no_geometry") else
                    f"its geometries are {_words(got) or 'missing'}; expected {' or '.join(want)}: look at "
                    "`.geom_type` and at which geometry column the table uses.")
         elif name in ("includes", "exactly"):
@@ -132,7 +139,8 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
             got = (observed.get("values") or {}).get(column)
             if got is None:
                 ok, msg = False, (f"it has no column `{column}` to read: look at `.columns` (and at "
-                                  "`.reset_index()` if the column went into the index).")
+                                  "`.reset_index()` if the column went into the index)."
+                                  + _renamed([column], set(observed.get("columns") or [])))
             else:
                 missing = [v for v in want["values"] if str(v) not in got]
                 extra = [v for v in got if v not in {str(x) for x in want["values"]}] if name == "exactly" else []
@@ -145,29 +153,43 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
                         bits.append(f"{len(missing)} expected value(s) missing")
                     if extra:
                         bits.append(f"{len(extra)} value(s) that should not be there ({_words(extra, 3)})")
-                    msg = (f"in `{column}`, {' and '.join(bits)}: look at the distance you buffered by, "
-                           "its unit (metres in EPSG:3035) and the join's predicate.")
+                    msg = f"in `{column}`, {' and '.join(bits)}: look at the step that chooses the rows."
         elif name == "area_km2":
             got = observed.get("area_km2")
             ok, how = _near(got, want)
             msg = (f"its area is right ({got:,.0f} km²)." if ok else
-                   "the checker could not measure its area (is its CRS set?)." if how == "missing" else
-                   f"its area, {got:,.0f} km², is {how}: look at the buffer distance (in metres in "
-                   "EPSG:3035, in degrees in EPSG:4326) and at which shapes you kept.")
+                   "the checker could not measure its area: is its CRS set, and does it say what the "
+                   "coordinates are?" if how == "missing" else
+                   f"its area, {got:,.0f} km², is {how}: look at which shapes you kept and at the CRS and "
+                   "units of the step that made them.")
+        elif name == "within_box":
+            got = observed.get("bounds_4326")
+            ok = isinstance(got, list) and len(got) == 4 and (want[0] <= got[0] and want[1] <= got[1]
+                                                               and got[2] <= want[2] and got[3] <= want[3])
+            msg = ("its shapes lie where they should." if ok else
+                   "the checker could not find where its shapes lie: is its CRS set?" if not isinstance(got, list)
+                   else f"its shapes reach from {got[0]:g}° to {got[2]:g}° east and from {got[1]:g}° to "
+                        f"{got[3]:g}° north, outside the region: look at which column gives x (the longitude, "
+                        "east–west) and which y (the latitude, north–south), and at the CRS you declared.")
         elif name == "value":
             got = observed.get("value")
             ok, how = _near(got, want)
             msg = (f"{got:g} is right." if ok else
+                   "it is a Series holding one value, not a number: take the number out with `.item()` "
+                   "(or `.iloc[0]`)." if how == "missing" and kind == "Series" and observed.get("rows") == 1 else
                    "the answer is not a number: pass a number (e.g. a float), not a table or a string."
                    if how == "missing" else
                    f"{got:g} is {how}: look at the CRS you measured in (degrees are not a length) and "
                    "at the unit (metres or kilometres).")
         elif name == "layers":
             got = observed.get("layers") or 0
+            elsewhere = observed.get("layers_elsewhere") or 0
             ok = got >= want
-            msg = (f"it draws {got} layers." if ok else
-                   f"it draws {got} layer(s), fewer than {want}: pass the same `ax=` to every `.plot()` "
-                   "so the layers land on one map.")
+            msg = (f"it draws {got} layers on the map." if ok else
+                   f"it draws {got} layer(s) on the map, fewer than {want}: pass the same `ax=` to every "
+                   "`.plot()` so the layers land on one map."
+                   + (f" {elsewhere} more lie far off the map: draw every layer in the same CRS (a layer "
+                      "in degrees lands near 0, 0 on a map in metres)." if elsewhere else ""))
         elif name == "title":
             ok = bool((observed.get("title") or "").strip())
             msg = "it has a title." if ok else "it has no title: set one with `ax.set_title(...)`."
@@ -175,7 +197,7 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
             ok = bool(observed.get("legend"))
             msg = ("it has a legend." if ok else
                    "it has no legend: give each layer a `label=` and call `ax.legend()`, or plot a column "
-                   "with `legend=True`.")
+                   "with `legend=True` on this map (with `ax=ax`, or the legend goes to a new figure).")
         elif name == "answers":
             if not isinstance(observed.get("answers"), dict):
                 out.append(("answers", False, f"it is {_a(str(kind))}, not a dictionary of answers: pass the "
@@ -201,6 +223,15 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
                    "`fig.text(..., \"Source: ...\")` that begins with \"Source\".")
         out.append((name, ok, msg))
     return out
+
+
+def _renamed(missing: list[str], have: set[str]) -> str:
+    """A hint when a join renamed a column both tables had (``name`` became ``name_left``)."""
+    found = [f"`{c}_left`" for c in missing if f"{c}_left" in have]
+    if not found:
+        return ""
+    return (f" It has {', '.join(found)}: a spatial join renames the columns both tables have; keep only "
+            "the geometry of the right table (or rename its columns) before the join.")
 
 
 def canonical_label(value: Any) -> str:
@@ -230,6 +261,8 @@ def full_snapshot(spec: dict[str, Any]) -> dict[str, Any]:
             obs.setdefault("values", {})[want["column"]] = sorted(str(v) for v in want["values"])
         elif name in ("area_km2", "value"):
             obs[name] = float(want["value"])
+        elif name == "within_box":
+            obs["bounds_4326"] = [float(v) for v in want]
         elif name == "title":
             obs["title"] = "A title"
         elif name == "legend":
@@ -287,6 +320,12 @@ class CodeCheck(QuestionType):
                 if not ok:
                     raise KeyProblem(where, "should map each entry to its accepted label(s).",
                                      "write e.g. {A: fact, C: {accept: [value], look: \"...\"}}.")
+            if name == "within_box" and not (
+                    isinstance(want, list) and len(want) == 4
+                    and all(isinstance(v, int | float) and not isinstance(v, bool) for v in want)
+                    and -180 <= want[0] < want[2] <= 180 and -90 <= want[1] < want[3] <= 90):
+                raise KeyProblem(where, "should be a box of degrees.", "write [west, south, east, north], "
+                                 "e.g. [-30, 30, 60, 75].")
             if name in ("title", "legend", "source_line") and want is not True:
                 raise KeyProblem(where, "is a yes-only check.", f"write '{name}: true' or leave it out.")
 

@@ -1,0 +1,126 @@
+"""Wrong answers students give to the checked exercises of modules 03 and 04: each gets feedback
+that names what is wrong (never a traceback, never a pass), and right answers written another
+way still pass."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import matplotlib
+import pandas as pd
+import pytest
+
+from coursekit.datasets import load_efp_battlegroups
+from coursekit.exercises import evaluate
+from coursekit.paths import data_file
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def table():
+    return pd.read_csv(data_file("places.csv"))
+
+
+@pytest.fixture(scope="module")
+def hosts(countries):
+    return countries.to_crs(3035).merge(load_efp_battlegroups(), left_on="iso3", right_on="host_iso3")
+
+
+@pytest.fixture(scope="module")
+def zone(countries):
+    laea = countries.to_crs(3035)
+    return laea[laea["iso3"] == "BLR"].buffer(100_000)
+
+
+def failed(target, obj) -> dict[str, str]:
+    """The checks ``obj`` fails, with their messages (evaluate raises if the checker does)."""
+    _bank, _q, _answer, result = evaluate(target, obj)
+    return {p.label: p.message for p in result.parts if not p.ok}
+
+
+def test_a_dissolve_by_a_column_not_named_year_says_so(hosts):
+    """The table keeps its `name` column after the dissolve: the checker once compared that
+    column with a string and stopped with 'The truth value of a Series is ambiguous'."""
+    renamed = hosts.assign(Year=hosts["established"].dt.year).dissolve(by="Year")
+    assert "name" in renamed.columns
+    problems = failed("04/hosts-dissolve", renamed)
+    assert "no column `year`" in problems["exactly"]
+    assert failed("04/hosts-dissolve", hosts.assign(year=hosts["established"].dt.year).dissolve(
+        by="year", aggfunc={"host": ", ".join})) == {}
+
+
+def test_a_table_without_geometry_is_told_to_give_one(table):
+    problems = failed("03/places-points", gpd.GeoDataFrame(table))
+    assert "no geometry column" in problems["crs"] and "geometry=" in problems["crs"]
+
+
+def test_longitude_and_latitude_swapped_is_caught(table, places):
+    swapped = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(table["lat"], table["lon"]), crs="EPSG:4326")
+    problems = failed("03/places-points", swapped)
+    assert set(problems) == {"within_box"} and "longitude" in problems["within_box"]
+    assert "swapped" in problems["within_box"]
+    assert failed("03/places-points", places) == {}
+
+
+def test_a_layer_in_another_crs_does_not_count_as_on_the_map(countries, places):
+    members = countries.merge(pd.read_csv(data_file("nato_members.csv"), parse_dates=["accession_date"]), on="iso3")
+    members["year"] = members["accession_date"].dt.year
+    fig, ax = plt.subplots()
+    countries.to_crs(3035).plot(ax=ax, color="lightgrey")  # metres
+    members.plot(ax=ax, column="year", legend=True)  # degrees: a speck near (0, 0)
+    places.plot(ax=ax, color="black")
+    ax.set_title("NATO members")
+    ax.set_xlabel("Source: Natural Earth 4.1; nato_members.csv")  # a source line under the map counts
+    problems = failed("03/nato-map", ax)
+    assert set(problems) == {"layers"} and "2 more lie far off the map" in problems["layers"]
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    countries.plot(ax=ax, color="lightgrey")
+    members.plot(ax=ax, column="year", legend=True)
+    places.plot(ax=ax, color="black")  # a layer of points inside the map
+    ax.set_title("NATO members")
+    ax.set_xlabel("Source: Natural Earth 4.1; nato_members.csv")
+    assert failed("03/nato-map", ax) == {}
+    plt.close(fig)
+
+
+def test_a_join_that_renamed_the_column_says_why(places, countries, zone):
+    laea = countries.to_crs(3035)
+    near = gpd.sjoin(places.to_crs(3035), laea[laea["iso3"] == "BLR"].assign(geometry=zone), predicate="within")
+    assert "name_left" in near.columns
+    assert "`name_left`" in failed("04/within-reach", near)["exactly"]
+    right = gpd.sjoin(places.to_crs(3035), gpd.GeoDataFrame(geometry=zone), predicate="within")
+    assert failed("04/within-reach", right) == {}
+
+
+def test_a_series_of_one_distance_is_told_how_to_take_the_number(places):
+    p = places.to_crs(3035).set_index("name")
+    one = p.loc[["Vilnius"]].distance(p.loc["Kaliningrad", "geometry"]) / 1000
+    assert ".item()" in failed("03/vilnius-kaliningrad", one)["value"]
+    assert failed("03/vilnius-kaliningrad", one.item()) == {}
+
+
+def test_messages_of_one_exercise_do_not_talk_of_another(countries):
+    """Without a buffer in the exercise, no word of buffers; set_crs is named where it misleads."""
+    relabelled = countries.set_crs(3035, allow_override=True)
+    problems = failed("03/belarus-laea", relabelled[relabelled["iso3"] == "BLR"])
+    assert "buffer" not in " ".join(problems.values()) and ".set_crs only relabels" in problems["area_km2"]
+    nato = pd.read_csv(data_file("nato_members.csv"), parse_dates=["accession_date"])
+    problems = failed("03/joined-after", nato[nato["accession_date"] > "2017-01-01"])
+    assert "buffer" not in " ".join(problems.values()) and "predicate" not in " ".join(problems.values())
+
+
+def test_an_object_the_checker_cannot_read_gets_feedback_not_a_traceback(monkeypatch):
+    from coursekit import exercises
+
+    def broken(ax):
+        raise RuntimeError("a canvas from another backend")
+
+    monkeypatch.setattr(exercises, "_axes_facts", broken)
+    fig, ax = plt.subplots()
+    problems = failed("03/nato-map", ax)
+    assert "could not read" in problems["kind"] and "another backend" in problems["kind"]
+    assert len(problems) == 5
+    plt.close(fig)
