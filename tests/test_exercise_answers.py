@@ -124,3 +124,9 @@ def test_an_object_the_checker_cannot_read_gets_feedback_not_a_traceback(monkeyp
     assert "could not read" in problems["kind"] and "another backend" in problems["kind"]
     assert len(problems) == 5
     plt.close(fig)
+
+
+def test_a_function_instead_of_its_result_gets_one_message_not_five():
+    problems = failed("03/read-countries", gpd.read_file)
+    assert "it is a function, not a GeoDataFrame" in problems["kind"]
+    assert {m for n, m in problems.items() if n != "kind"} == {"not checked: pass a GeoDataFrame first."}

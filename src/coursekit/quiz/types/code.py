@@ -95,8 +95,12 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
                  "not checked (see above).") for i, name in enumerate(n for n in CHECKS if n in spec)]
     no_geometry = ("it has no geometry column: give `geometry=` (e.g. the points of gpd.points_from_xy) when "
                    "you build the GeoDataFrame.")
+    foreign = "kind" in spec and kind not in KINDS  # a function, a string, None: nothing else to look at
     for name in CHECKS:
         if name not in spec:
+            continue
+        if foreign and name != "kind":
+            out.append((name, False, f"not checked: pass {_a(spec['kind'])} first."))
             continue
         want = spec[name]
         if name == "kind":
@@ -342,7 +346,8 @@ class CodeCheck(QuestionType):
 
     def score(self, q: Question, key: Key | None, answer: dict[str, Any]) -> Result:
         checks = run_checks(key.correct, answer["observed"])
-        parts = tuple(Part(name, ok, msg + (f" {key.feedback[name]}" if not ok and name in key.feedback else ""))
+        parts = tuple(Part(name, ok, msg + (f" {key.feedback[name]}" if not ok and name in key.feedback
+                                            and not msg.startswith("not checked") else ""))
                       for name, ok, msg in checks)
         passed = sum(p.ok for p in parts)
         if passed == len(parts):
