@@ -141,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}")
     print(f"{k} students, module {MODULE} ({len(code_cells(notebook))} code cells)")
+    from benchmarks.run import compile_kit
+
+    print(f"coursekit: {compile_kit()}")
     print("load average before: {:.1f} {:.1f} {:.1f} (other work on the machine slows every figure)".format(
         *os.getloadavg()))
     base = Path(tempfile.mkdtemp(prefix="coursekit-bench-hub-"))
