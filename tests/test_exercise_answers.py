@@ -74,7 +74,7 @@ def test_a_layer_in_another_crs_does_not_count_as_on_the_map(countries, places):
     ax.set_title("NATO members")
     ax.set_xlabel("Source: Natural Earth 4.1; nato_members.csv")  # a source line under the map counts
     problems = failed("03/nato-map", ax)
-    assert set(problems) == {"layers"} and "2 more lie far off the map" in problems["layers"]
+    assert set(problems) == {"layers"} and "2 layers lie far off the map" in problems["layers"]
     plt.close(fig)
     fig, ax = plt.subplots()
     countries.plot(ax=ax, color="lightgrey")
@@ -130,3 +130,63 @@ def test_a_function_instead_of_its_result_gets_one_message_not_five():
     problems = failed("03/read-countries", gpd.read_file)
     assert "it is a function, not a GeoDataFrame" in problems["kind"]
     assert {m for n, m in problems.items() if n != "kind"} == {"not checked: pass a GeoDataFrame first."}
+
+
+def test_labels_written_as_a_student_writes_them_are_read(capsys):
+    from coursekit.exercises import check
+
+    assert failed("00/three-claims", {"A": "Fact.", "B": "a prediction", "C": "Value judgment"}) == {}
+    problems = failed("00/three-claims", {"A": "an opinion", "B": "value", "C": "value"})
+    assert "not one of this exercise's labels" in problems["answers:A"]
+    assert "fact, prediction or value judgement or recommendation" in problems["answers:A"]
+    assert "Look again" in problems["answers:B"], "a label of the exercise, wrongly placed, gets the nudge"
+    assert "no entry 'C'" in failed("00/three-claims", {"A": "fact", "B": "prediction"})["answers:C"]
+    check("00/three-claims", {"a": "fact", "b": "prediction", "c": "value"}, save=False)
+    assert "none of the entries 'A', 'B', 'C'" in capsys.readouterr().out
+    assert "a piece of text" in failed("02/documents-verdict", "partly")["answers"]
+    assert "holds, partly or does not hold" in failed("02/documents-verdict", {"value": "maybe"})["answers:value"]
+    assert failed("02/documents-verdict", {"value": "Partially."}) == {}
+
+
+@pytest.fixture(scope="module")
+def grounds():
+    table = pd.read_csv(data_file("exercise_grounds.csv"))
+    return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=4326).to_crs(3035)
+
+
+def test_grounds_joined_once_per_member_are_counted_twice(countries, grounds):
+    from coursekit.datasets import load_nato_members
+
+    members = countries.to_crs(3035).merge(load_nato_members(), on="iso3")
+    per_member = gpd.sjoin(grounds, gpd.GeoDataFrame(geometry=members.buffer(100_000)), predicate="within")
+    assert len(per_member) > 4
+    assert set(failed("08/grounds-near-nato", per_member)) == {"rows"}
+    once = gpd.sjoin(grounds, gpd.GeoDataFrame(geometry=members.dissolve().buffer(100_000)), predicate="within")
+    assert failed("08/grounds-near-nato", once) == {}
+    assert failed("08/grounds-near-nato", len(once))["crs"] == "not checked: a number has no geometry (and no CRS)."
+
+
+@pytest.mark.filterwarnings("ignore:No artists with labels found")  # the empty legend, on purpose
+def test_a_map_passes_only_with_what_a_reader_sees(countries, grounds):
+    def lab_map(*, legend="ax", source="annotate", off_map=False):
+        fig, ax = plt.subplots()
+        countries.to_crs(3035).plot(ax=ax, color="lightgrey", label="Countries" if legend != "empty" else None)
+        grounds.plot(ax=ax, color="grey", label=None if legend == "empty" else "Training ground")
+        grounds.head(3).plot(ax=ax, color="black", label=None if legend == "empty" else "Near")
+        if off_map:
+            grounds.to_crs(4326).plot(ax=ax, color="red")
+        {"ax": ax.legend, "empty": ax.legend, "figure": fig.legend}[legend]()
+        ax.set_title("Training grounds")
+        if source == "annotate":
+            ax.annotate("Source: kit data", (0.01, 0.01), xycoords="axes fraction")
+        else:  # under a map whose axes are switched off: never drawn
+            ax.set_axis_off()
+            ax.set_xlabel("Source: kit data")
+        problems = failed("08/lab-map", ax)
+        plt.close(fig)
+        return problems
+
+    assert lab_map() == {} and lab_map(legend="figure") == {}
+    assert set(lab_map(legend="empty")) == {"legend"}
+    assert set(lab_map(source="hidden xlabel")) == {"source_line"}
+    assert "1 layer lies far off the map" in lab_map(off_map=True)["layers"]

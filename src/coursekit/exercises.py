@@ -124,7 +124,7 @@ def _column(obj: Any, column: str):
 
 def _axes_facts(ax: Any) -> dict[str, Any]:
     fig = ax.figure
-    texts = [t.get_text() for t in (*ax.texts, *fig.texts, ax.xaxis.label)]
+    texts = [t.get_text() for t in (*ax.texts, *fig.texts, *([ax.xaxis.label] if ax.axison else []))]
     title = " ".join(x for x in (ax.get_title("left"), ax.get_title(), ax.get_title("right"),
                                  fig._suptitle.get_text() if fig._suptitle else "") if x.strip())
     colorbar = any(getattr(other, "_colorbar", None) is not None for other in fig.axes if other is not ax)
@@ -132,7 +132,8 @@ def _axes_facts(ax: Any) -> dict[str, Any]:
     return {"layers": len(drawn) - drawn.count(False),
             "layers_elsewhere": drawn.count(False),
             "title": title,
-            "legend": ax.get_legend() is not None or colorbar,
+            "legend": any(legend is not None and any(t.get_text().strip() for t in legend.get_texts())
+                          for legend in (ax.get_legend(), *fig.legends)) or colorbar,
             "source_line": next((t for t in texts if t.strip().lower().startswith("source")), "")}
 
 
@@ -288,6 +289,11 @@ def check(target: str, obj: Any, *, save: bool = True, store=None) -> None:
         return
     bank, q, answer, result = evaluate(target, obj)
     typed = answer["observed"].get("answers")
+    if typed and all(v is None for v in typed.values()):
+        print(f"Exercise {target}: not checked: your dictionary has none of the entries "
+              f"{', '.join(map(repr, typed))}. Keep the keys as the exercise cell gives them and replace each "
+              "\"?\" with your answer.")
+        return
     if typed is not None and all(v in (None, "", "?") for v in typed.values()):
         print(f"Exercise {target}: not checked yet. Replace each \"?\" with your answer, then run the cell again.")
         return

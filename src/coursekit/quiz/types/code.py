@@ -25,7 +25,8 @@ Key (``correct:``) is a mapping of checks, all optional, run in this order::
     source_line: true             # Axes: a text in the figure that begins with "Source"
     answers:                      # dict: labels the student typed, one check (and point share) per entry
       A: fact                                           # one accepted label (case and spaces ignored)
-      C: {accept: [value, recommendation], look: "Does it say what should be done?"}
+      C: {accept: [value, recommendation], look: "Does it say what should be done?",
+          labels: [fact, prediction, value]}   # the labels the exercise offers: others are named as not one of them
 
 ``feedback:`` may name any check: its text is added to that check's message when it fails,
 to say what to look at. Partial credit is the share of checks passed.
@@ -43,6 +44,7 @@ from coursekit.quiz.model import Key, Part, Question, Result
 from coursekit.quiz.types import BadAnswer, KeyProblem, QuestionType, register
 
 KINDS = ("GeoDataFrame", "GeoSeries", "DataFrame", "Series", "Axes", "number", "dict")
+_GEOMETRY_CHECKS = ("crs", "geom_types", "area_km2", "within_box")
 CHECKS = ("kind", "crs", "rows", "columns", "geom_types", "includes", "exactly", "area_km2", "within_box", "value",
           "layers", "title", "legend", "source_line", "answers")
 _FIX = "see the format in src/coursekit/quiz/types/code.py (or data/quizzes/README.md)."
@@ -101,6 +103,9 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
             continue
         if foreign and name != "kind":
             out.append((name, False, f"not checked: pass {_a(spec['kind'])} first."))
+            continue
+        if name in _GEOMETRY_CHECKS and kind in KINDS and kind not in ("GeoDataFrame", "GeoSeries"):
+            out.append((name, False, f"not checked: {_a(str(kind))} has no geometry (and no CRS)."))
             continue
         want = spec[name]
         if name == "kind":
@@ -188,12 +193,16 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
         elif name == "layers":
             got = observed.get("layers") or 0
             elsewhere = observed.get("layers_elsewhere") or 0
-            ok = got >= want
-            msg = (f"it draws {got} layers on the map." if ok else
-                   f"it draws {got} layer(s) on the map, fewer than {want}: pass the same `ax=` to every "
-                   "`.plot()` so the layers land on one map."
-                   + (f" {elsewhere} more lie far off the map: draw every layer in the same CRS (a layer "
-                      "in degrees lands near 0, 0 on a map in metres)." if elsewhere else ""))
+            ok = got >= want and not elsewhere
+            if ok:
+                msg = f"it draws {got} layers on the map."
+            elif elsewhere:
+                msg = (f"{elsewhere} layer{'s lie' if elsewhere > 1 else ' lies'} far off the map: draw every "
+                       "layer in the same CRS (a layer in degrees lands near 0, 0 on a map in metres)."
+                       + (f" On the map: {got} layer(s), fewer than {want}." if got < want else ""))
+            else:
+                msg = (f"it draws {got} layer(s) on the map, fewer than {want}: pass the same `ax=` to every "
+                       "`.plot()` so the layers land on one map.")
         elif name == "title":
             ok = bool((observed.get("title") or "").strip())
             msg = "it has a title." if ok else "it has no title: set one with `ax.set_title(...)`."
@@ -204,18 +213,28 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
                    "with `legend=True` on this map (with `ax=ax`, or the legend goes to a new figure).")
         elif name == "answers":
             if not isinstance(observed.get("answers"), dict):
-                out.append(("answers", False, f"it is {_a(str(kind))}, not a dictionary of answers: pass the "
-                                              "dictionary you filled in (e.g. my_answers)."))
+                what = _PLAIN_KINDS.get(str(kind), _a(str(kind)))
+                out.append(("answers", False, f"it is {what}, not a dictionary of answers: pass the dictionary "
+                                              "the exercise cell gives you, with each \"?\" replaced."))
                 continue
             given = observed["answers"]
+            offered = {label for r in want.values() for label in _accepts(r)[0]}  # any entry's right label
             for entry, rule in want.items():
                 accept, look = _accepts(rule)
+                labels = rule.get("labels", []) if isinstance(rule, dict) else []
                 got = given.get(entry)
+                got = None if got is None else canonical_label(got)
                 ok = got in accept
                 if ok:
                     msg = f"{entry}: {got!r} matches the kit's reading."
-                elif got in (None, "", "?"):
+                elif got is None:
+                    msg = (f"{entry}: your dictionary has no entry {entry!r}: keep the keys as the exercise cell "
+                           "gives them.")
+                elif got in ("", "?"):
                     msg = f"{entry}: no answer yet: replace the \"?\" with your label."
+                elif labels and got not in offered | {canonical_label(x) for x in labels}:
+                    msg = (f"{entry}: {got!r} is not one of this exercise's labels: write just one of "
+                           f"{_either(labels)}.")
                 else:
                     msg = f"{entry}: {got!r} is not the kit's reading." + (f" Look again: {look}" if look else "")
                 out.append((f"answers:{entry}", ok, msg))
@@ -238,9 +257,21 @@ def _renamed(missing: list[str], have: set[str]) -> str:
             "the geometry of the right table (or rename its columns) before the join.")
 
 
+_PLAIN_KINDS = {"str": "a piece of text", "NoneType": "None", "list": "a list", "tuple": "a tuple"}
+
+
+def _either(labels: list[str]) -> str:
+    return ", ".join(labels[:-1]) + f" or {labels[-1]}" if len(labels) > 1 else labels[0]
+
+
 def canonical_label(value: Any) -> str:
-    """A typed label in canonical form: case, spaces, hyphens and underscores ignored."""
-    return " ".join(str(value).strip().lower().replace("_", " ").replace("-", " ").split())
+    """A typed label in canonical form: case, spaces, hyphens and underscores ignored, and so are
+    a full stop or quotes around it and a leading article ("A fact." is "fact")."""
+    text = " ".join(str(value).strip().lower().replace("_", " ").replace("-", " ").split()).strip(" .,;:!'\"")
+    for article in ("a ", "an ", "the "):
+        if text.startswith(article):
+            return text[len(article):]
+    return text
 
 
 def _accepts(rule: Any) -> tuple[set[str], str]:
@@ -318,8 +349,9 @@ class CodeCheck(QuestionType):
             if name == "answers":
                 ok = isinstance(want, dict) and bool(want) and all(
                     isinstance(r, str) or (isinstance(r, list) and r and all(isinstance(x, str) for x in r))
-                    or (isinstance(r, dict) and set(r) <= {"accept", "look"} and isinstance(r.get("accept"), list)
-                        and r["accept"] and all(isinstance(x, str) for x in r["accept"]))
+                    or (isinstance(r, dict) and set(r) <= {"accept", "look", "labels"}
+                        and isinstance(r.get("accept"), list) and r["accept"]
+                        and all(isinstance(x, str) for x in [*r["accept"], *r.get("labels", [])]))
                     for r in want.values())
                 if not ok:
                     raise KeyProblem(where, "should map each entry to its accepted label(s).",
