@@ -190,3 +190,16 @@ def test_a_map_passes_only_with_what_a_reader_sees(countries, grounds):
     assert set(lab_map(legend="empty")) == {"legend"}
     assert set(lab_map(source="hidden xlabel")) == {"source_line"}
     assert "1 layer lies far off the map" in lab_map(off_map=True)["layers"]
+
+
+def test_a_misspelled_exercise_id_shows_its_fix_in_a_notebook_not_a_traceback():
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    shell = InteractiveShell.instance()
+    with capture_output() as shown:
+        result = shell.run_cell('from coursekit.exercises import check\ncheck("00/three_claims", {})')
+    assert not result.success, "the cell still fails"
+    text = shown.stdout + shown.stderr
+    assert "ExerciseError:" in text and "Fix: use one of 00/three-claims" in text
+    assert "Traceback" not in text and "exercises.py" not in text

@@ -21,6 +21,12 @@ class KitError(Exception):
             text += f" Fix: {fix}"
         super().__init__(text)
 
+    def _render_traceback_(self) -> list[str]:
+        """In a notebook, the error as its message (what, where, fix), without the screen of
+        traceback a student would scroll past to find it: IPython calls this for an exception
+        that has it. The cell still fails, so a notebook run stops there as before."""
+        return [f"{type(self).__name__}: {self}"]
+
 
 class DataError(KitError, ValueError):
     """A data, bank or manifest file is wrong.
