@@ -50,7 +50,7 @@ def test_a_code_exercise_answered_wrongly_then_rightly(lab, page):
     output = cell.locator(".jp-OutputArea-output")
     output.get_by_text("Partly correct: 4 of 5 checks passed").wait_for(timeout=60_000)
     text = output.inner_text()
-    assert "✗ not yet: it has 5 rows, too few: look at your filter" in text
+    assert "✗ not yet: it has 5 rows, too few: look at the step that chooses the rows" in text
     assert "Hint:" in text and "Saved with your progress." in text
 
     right = starter.replace("countries = ...  " + STARTER, "countries = gpd.read_file(path)")
