@@ -138,6 +138,8 @@ def test_a_bad_key_is_reported_with_its_field(tmp_path):
     qtype = get_type("code_check")
     for spec, field in [({"rows": "many"}, "correct.rows"), ({"colour": True}, "correct.colour"),
                         ({"value": {"value": 3}}, "correct.value"), ({"crs": "3035"}, "correct.crs"),
+                        ({"within_box": [30, 60, -30, 75]}, "correct.within_box"),
+                        ({"answers": {"A": {"accept": ["fact"], "labels": "fact, value"}}}, "correct.answers"),
                         ([], "correct")]:
         with pytest.raises(Exception) as err:
             qtype.check_key(q, spec, None)

@@ -350,7 +350,7 @@ class CodeCheck(QuestionType):
                 ok = isinstance(want, dict) and bool(want) and all(
                     isinstance(r, str) or (isinstance(r, list) and r and all(isinstance(x, str) for x in r))
                     or (isinstance(r, dict) and set(r) <= {"accept", "look", "labels"}
-                        and isinstance(r.get("accept"), list) and r["accept"]
+                        and isinstance(r.get("accept"), list) and r["accept"] and isinstance(r.get("labels", []), list)
                         and all(isinstance(x, str) for x in [*r["accept"], *r.get("labels", [])]))
                     for r in want.values())
                 if not ok:
