@@ -154,7 +154,7 @@ def compile_kit() -> str:
     stale = sum(1 for p in sources if not Path(importlib.util.cache_from_source(str(p))).is_file()
                 or Path(importlib.util.cache_from_source(str(p))).stat().st_mtime < p.stat().st_mtime)
     compileall.compile_dir(str(package), quiet=1)
-    return f"{len(sources)} modules byte-compiled ({stale} were stale or missing)"
+    return f"{len(sources)} modules byte-compiled ({stale} {'was' if stale == 1 else 'were'} stale or missing)"
 
 
 def best_of(nb, repeat: int = REPEAT) -> tuple[float, float, float]:
