@@ -242,8 +242,8 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
         else:  # source_line
             ok = bool(observed.get("source_line"))
             msg = ("it names its source." if ok else
-                   "it names no source: add a line such as `ax.annotate(\"Source: ...\", ...)` or "
-                   "`fig.text(..., \"Source: ...\")` that begins with \"Source\".")
+                   "it names no source: add a line that begins with \"Source\", such as "
+                   "`fig.text(0.01, 0.01, \"Source: ...\", fontsize=8)`.")
         out.append((name, ok, msg))
     return out
 
