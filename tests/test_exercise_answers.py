@@ -86,6 +86,40 @@ def test_a_layer_in_another_crs_does_not_count_as_on_the_map(countries, places):
     plt.close(fig)
 
 
+def test_a_categorical_map_of_europe_is_one_map_not_countries_off_it(countries, places):
+    """`column="name"` draws one collection per country. Clipped at 60°E, Russia's extent does
+    not reach France or Portugal; those countries once counted as layers off the map (35 of 66)."""
+    fig, ax = plt.subplots()
+    countries.plot(ax=ax, column="name", categorical=True)
+    places.plot(ax=ax, color="black")
+    ax.set_title("Europe")
+    ax.legend(["countries"])
+    fig.text(0.01, 0.01, "Source: Natural Earth 4.1")
+    assert "layers" not in failed("03/nato-map", ax)
+    countries.to_crs(3035).plot(ax=ax, color="lightgrey")  # metres among degrees: still caught
+    assert "far off the map" in failed("03/nato-map", ax)["layers"]
+    plt.close(fig)
+
+
+def test_a_figure_of_two_maps_asks_which_one_and_a_colour_bar_is_not_a_map(countries, places):
+    fig, (left, right) = plt.subplots(1, 2)
+    countries.plot(ax=left)
+    countries.to_crs(3035).plot(ax=right)
+    problems = failed("03/nato-map", fig)
+    assert "2 panels" in problems["kind"] and "fig.axes[1]" in problems["kind"]
+    assert set(problems.values()) - {problems["kind"]} == {"not checked (see above)."}
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    countries.plot(ax=ax, color="lightgrey")
+    countries.assign(year=range(len(countries))).plot(ax=ax, column="year", legend=True)  # a colour bar: 2 axes
+    places.plot(ax=ax, color="black")
+    ax.set_title("Countries")
+    fig.text(0.01, 0.01, "Source: Natural Earth 4.1")
+    assert len(fig.axes) == 2
+    assert failed("03/nato-map", fig) == {}
+    plt.close(fig)
+
+
 def test_a_join_that_renamed_the_column_says_why(places, countries, zone):
     laea = countries.to_crs(3035)
     near = gpd.sjoin(places.to_crs(3035), laea[laea["iso3"] == "BLR"].assign(geometry=zone), predicate="within")

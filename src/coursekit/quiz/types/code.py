@@ -95,6 +95,10 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
         return [(name, False, f"the checker could not read {_a(str(kind))} like this one "
                               f"({observed['unreadable']}): look at the line that made it." if i == 0 else
                  "not checked (see above).") for i, name in enumerate(n for n in CHECKS if n in spec)]
+    if "panels" in observed:  # a figure of several maps: which one is the answer?
+        return [(name, False, f"this figure has {observed['panels']} panels with a drawing: pass the axes of the "
+                              "one to check (the `ax` you drew it on, or `fig.axes[1]` for the second)."
+                 if i == 0 else "not checked (see above).") for i, name in enumerate(n for n in CHECKS if n in spec)]
     no_geometry = ("it has no geometry column: give `geometry=` (e.g. the points of gpd.points_from_xy) when "
                    "you build the GeoDataFrame.")
     foreign = "kind" in spec and kind not in KINDS  # a function, a string, None: nothing else to look at
