@@ -38,7 +38,7 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -rs --ignore=tests/browser --doctest-modules src/coursekit tests
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
+	COURSEKIT_WORKED_ANSWERS_MUST_PASS=1 $(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
 	@echo "Browser tests (JupyterLab in Chromium; skipped with a notice when Chromium is absent):"
 	$(BIN)/python -m pytest -v -rs tests/browser
 

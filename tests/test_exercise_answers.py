@@ -202,11 +202,15 @@ def test_grounds_joined_once_per_member_are_counted_twice(countries, grounds):
 
 @pytest.mark.filterwarnings("ignore:No artists with labels found")  # the empty legend, on purpose
 def test_a_map_passes_only_with_what_a_reader_sees(countries, grounds):
-    def lab_map(*, legend="ax", source="annotate", off_map=False):
+    def lab_map(*, legend="ax", source="annotate", off_map=False, layers=5):
         fig, ax = plt.subplots()
-        countries.to_crs(3035).plot(ax=ax, color="lightgrey", label="Countries" if legend != "empty" else None)
+        laea = countries.to_crs(3035)
+        laea.plot(ax=ax, color="lightgrey", label="Countries" if legend != "empty" else None)
+        laea[laea["iso3"].isin(["POL", "LTU", "LVA"])].plot(ax=ax, color="lightblue")
+        laea[laea["iso3"] == "BLR"].buffer(100_000).boundary.plot(ax=ax, color="black", linestyle="--")
         grounds.plot(ax=ax, color="grey", label=None if legend == "empty" else "Training ground")
-        grounds.head(3).plot(ax=ax, color="black", label=None if legend == "empty" else "Near")
+        if layers == 5:
+            grounds.head(3).plot(ax=ax, color="black", label=None if legend == "empty" else "Near")
         if off_map:
             grounds.to_crs(4326).plot(ax=ax, color="red")
         {"ax": ax.legend, "empty": ax.legend, "figure": fig.legend}[legend]()
@@ -224,6 +228,7 @@ def test_a_map_passes_only_with_what_a_reader_sees(countries, grounds):
     assert set(lab_map(legend="empty")) == {"legend"}
     assert set(lab_map(source="hidden xlabel")) == {"source_line"}
     assert "1 layer lies far off the map" in lab_map(off_map=True)["layers"]
+    assert "fewer than 5" in lab_map(layers=4)["layers"] and "five layers" in lab_map(layers=4)["layers"]
 
 
 def test_a_misspelled_exercise_id_shows_its_fix_in_a_notebook_not_a_traceback():
@@ -237,3 +242,23 @@ def test_a_misspelled_exercise_id_shows_its_fix_in_a_notebook_not_a_traceback():
     text = shown.stdout + shown.stderr
     assert "ExerciseError:" in text and "Fix: use one of 00/three-claims" in text
     assert "Traceback" not in text and "exercises.py" not in text
+
+
+def test_a_worked_answer_that_fails_its_check_fails_its_cell_under_make_test(countries, monkeypatch, capsys, tmp_path):
+    """make test runs the notebooks with COURSEKIT_WORKED_ANSWERS_MUST_PASS=1: a key changed without
+    its worked answer (08's map once asked for 3 layers while its text asked for 5) fails there."""
+    from coursekit.errors import KitError
+    from coursekit.exercises import WORKED_ANSWERS_MUST_PASS, check
+
+    fig, ax = plt.subplots()
+    countries.plot(ax=ax)
+    check("03/nato-map", ax, save=False)  # without the setting: feedback only
+    assert "Partly correct: 1 of 5" in capsys.readouterr().out
+    monkeypatch.setenv(WORKED_ANSWERS_MUST_PASS, "1")
+    with pytest.raises(KitError, match=r"exercise 03/nato-map: the worked answer fails its own check \(layers, title"):
+        check("03/nato-map", ax, save=False)
+    check("03/read-countries", countries, save=False)  # a right one passes
+    monkeypatch.setenv("COURSEKIT_PROGRESS_DB", str(tmp_path / "progress.sqlite"))
+    check("03/nato-map", ax)  # a student's own check (saved) never raises
+    assert "Partly correct: 1 of 5" in capsys.readouterr().out
+    plt.close(fig)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from typing import Any
 
 from coursekit.errors import KitError
@@ -297,6 +298,11 @@ def feedback_text(target: str, result, *, hint: str | None = None, saved: str = 
     return "\n".join(lines)
 
 
+#: Set to 1 (``make test`` does, for the notebooks) and a worked answer's check (``save=False``)
+#: that does not pass raises: a key changed without its worked answer fails the notebook's cell.
+WORKED_ANSWERS_MUST_PASS = "COURSEKIT_WORKED_ANSWERS_MUST_PASS"
+
+
 def check(target: str, obj: Any, *, save: bool = True, store=None) -> None:
     """Check your object for exercise ``target`` (e.g. ``"03/nato-join"``), print feedback, record it.
 
@@ -334,3 +340,7 @@ def check(target: str, obj: Any, *, save: bool = True, store=None) -> None:
             saved = (f"Not saved ({exc}): your feedback above still stands; tell your instructor, or check "
                      "that your home folder is writable (coursekit doctor).")
     print(feedback_text(target, result, hint=q.hint, saved=saved))
+    if not save and os.environ.get(WORKED_ANSWERS_MUST_PASS) == "1" and not result.correct:
+        failed = ", ".join(p.label for p in result.parts if not p.ok) or str(result.error)
+        raise KitError(f"the worked answer fails its own check ({failed}).", where=f"exercise {target}",
+                       fix="make the worked answer and its key in data/quizzes/keys/ agree.")
