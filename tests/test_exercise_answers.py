@@ -262,3 +262,22 @@ def test_a_worked_answer_that_fails_its_check_fails_its_cell_under_make_test(cou
     check("03/nato-map", ax)  # a student's own check (saved) never raises
     assert "Partly correct: 1 of 5" in capsys.readouterr().out
     plt.close(fig)
+
+
+def test_a_source_line_given_as_the_caption_under_the_map_counts(countries, places):
+    from coursekit.figures import render
+
+    def drawn():
+        fig, ax = plt.subplots()
+        countries.plot(ax=ax, color="lightgrey")
+        countries.assign(year=range(len(countries))).plot(ax=ax, column="year", legend=True)
+        places.plot(ax=ax, color="black")
+        ax.set_title("NATO members")
+        return fig, ax
+
+    fig, ax = drawn()
+    render(fig, alt="A map.", caption="Source: Natural Earth 4.1; nato_members.csv")
+    assert failed("03/nato-map", ax) == {}
+    fig, ax = drawn()
+    render(fig, alt="A map.", caption="NATO members by year")  # a caption that names no source
+    assert set(failed("03/nato-map", ax)) == {"source_line"}

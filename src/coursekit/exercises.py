@@ -125,7 +125,10 @@ def _column(obj: Any, column: str):
 
 def _axes_facts(ax: Any) -> dict[str, Any]:
     fig = ax.figure
+    from coursekit.figures import caption_of
+
     texts = [t.get_text() for t in (*ax.texts, *fig.texts, *([ax.xaxis.label] if ax.axison else []))]
+    texts.append(caption_of(fig) or "")  # a caption is shown under the figure
     title = " ".join(x for x in (ax.get_title("left"), ax.get_title(), ax.get_title("right"),
                                  fig._suptitle.get_text() if fig._suptitle else "") if x.strip())
     colorbar = any(getattr(other, "_colorbar", None) is not None for other in fig.axes if other is not ax)

@@ -21,6 +21,7 @@ import base64
 import functools
 import html
 import io
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -111,6 +112,13 @@ class Figure:
 
 
 _SHOWN: list[KitFigure] = []
+_CAPTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def caption_of(fig) -> str | None:
+    """The caption a matplotlib figure was last rendered with (shown under it), if any: a source
+    line given as ``show(fig, alt=..., caption="Source: ...")`` is read by the exercise checks."""
+    return _CAPTIONS.get(fig)
 
 
 def shown() -> list[KitFigure]:
@@ -138,6 +146,8 @@ def render(fig, alt: str | None = None, caption: str | None = None, dpi: int = 1
     import matplotlib.pyplot as plt
 
     mpl = kit._drawing() if kit else fig
+    if kit is None and caption:
+        _CAPTIONS[fig] = caption
     png = _png_of_exact(mpl, dpi) if kit is not None and not kit.tight else _png_of_tight(mpl, dpi)
     plt.close(mpl)
     if kit is not None and not kit._touched:

@@ -22,7 +22,7 @@ Key (``correct:``) is a mapping of checks, all optional, run in this order::
     layers: 3                     # Axes: at least this many drawn layers
     title: true                   # Axes: a non-empty title
     legend: true                  # Axes: a legend or a colour bar
-    source_line: true             # Axes: a text in the figure that begins with "Source"
+    source_line: true             # Axes: a text in the figure (or show()'s caption) that begins with "Source"
     answers:                      # dict: labels the student typed, one check (and point share) per entry
       A: fact                                           # one accepted label (case and spaces ignored)
       C: {accept: [value, recommendation], look: "Does it say what should be done?",
