@@ -55,6 +55,23 @@ def test_a_default_export_leaves_the_module_00_reflection_out(store, tmp_path, c
     assert out.endswith("mine.json")
 
 
+def test_a_judgement_stays_private_like_a_reflection(store, tmp_path, capsys):
+    """Module 07's "your call" is the learner's own verdict on each forecast: never scored, and
+    the screen counts it among the reflections. It was in every default export."""
+    from coursekit.quiz import export_progress
+
+    calls = {"c06": "did-not", "c09": "partly", "s02": "did-not", "c19": "did-not", "c26": "partly",
+             "c37": "happened", "s05": "too-early"}
+    _say(store, "07", "your-call", calls)
+    _say(store, "07", "hindsight-bias", load_bank(bank_path("07"), keys=True).key("hindsight-bias").correct)
+    export_progress(str(tmp_path / "mine.json"))
+    handed = {(e["module"], e["question_id"]) for e in json.loads((tmp_path / "mine.json").read_text())["events"]}
+    assert ("07", "hindsight-bias") in handed and ("07", "your-call") not in handed
+    assert "07/your-call" in capsys.readouterr().out  # named among what stays on this computer
+    export_progress(str(tmp_path / "all.json"), include_reflections=True)
+    assert "your-call" in (tmp_path / "all.json").read_text(encoding="utf-8")
+
+
 def test_reflections_only_when_the_learner_asks(store, tmp_path, capsys):
     from coursekit.quiz import export_progress
 

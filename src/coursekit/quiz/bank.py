@@ -262,7 +262,8 @@ def _load_bank(path: Path, keys: bool | None, known_sources) -> Bank:
             items=tuple(Option(o.id, o.text) for o in qm.items),
             categories=tuple(Option(o.id, o.text) for o in qm.categories),
             unit=qm.unit, min_words=qm.min_words, max_words=qm.max_words, sources=tuple(qm.sources),
-            hand_in=qm.hand_in or qtypes.get(qm.type).graded,
+            # a judgement (the learner's own call, never scored) stays private, as a reflection does
+            hand_in=qm.hand_in or (qtypes.get(qm.type).graded and not qm.judgement),
             judgement=qm.judgement, points=0.0 if qm.judgement else qm.points))
     pools = qpools.check_pools(path, bank.pools, questions)
     generated: dict[str, list[tuple[Question, qpools.Variant]]] = {}
