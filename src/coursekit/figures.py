@@ -244,9 +244,15 @@ def _png_of_tight(fig, dpi: int) -> bytes:
 
     import matplotlib as mpl
     import numpy as np
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
     from matplotlib.transforms import Bbox
 
-    if _placed_by_the_figure_box(fig):
+    engine = fig.get_layout_engine()
+    removable = isinstance(engine, PlaceHolderLayoutEngine) and not (  # None then means no engine at all
+        mpl.rcParams["figure.autolayout"] or mpl.rcParams["figure.constrained_layout.use"])
+    if _placed_by_the_figure_box(fig) or (engine is not None and not removable):
+        # A layout engine (constrained layout) lays the figure out in a pass of its own at the
+        # figure's size, where the probe would measure the wrong canvas: savefig's two passes.
         return _png_of_savefig_tight(fig, dpi)
     margin = math.ceil(3 * dpi) / dpi  # 3 inches in whole pixels: the cut keeps the figure's pixel grid
     width, height = fig.get_size_inches()
@@ -255,6 +261,11 @@ def _png_of_tight(fig, dpi: int) -> bytes:
     fig.add_artist(probe)
     buf = _Pixels()
     try:
+        # `fig.tight_layout()` leaves a placeholder engine that lays nothing out, but savefig
+        # would still run its layout pass, and the probe would measure that figure-sized canvas
+        # (a chart came out cut 3 inches off, nearly blank): none while this drawing runs.
+        if engine is not None:
+            fig.set_layout_engine(None)  # "none" would leave a placeholder, and its pass
         fig.savefig(buf, format="rgba", dpi=dpi, bbox_inches=Bbox.from_bounds(-margin, -margin, width + 2 * margin,
                                                                               height + 2 * margin))
         overflow = False
@@ -262,6 +273,8 @@ def _png_of_tight(fig, dpi: int) -> bytes:
         overflow = True
     finally:
         probe.remove()
+        if engine is not None:
+            fig.set_layout_engine(engine)
     if overflow:  # drawn further out: draw that box alone
         box = probe.box
         buf = _Pixels()
