@@ -138,3 +138,19 @@ def test_a_new_type_needs_only_a_registry_entry():
         assert answer_label(q, "no") == "NO"
     finally:
         del qtypes.REGISTRY["yes_no_test"]
+
+
+def test_a_number_typed_with_a_decimal_comma_or_its_unit_is_read_as_the_student_means_it():
+    """06 asks for the CEC's 2020 figure (80.10 %) and 07 for a Brier score (0.64): "80,1" was read
+    as 801 ("Lower - just above 80%") and "0,64" as 64; "80.1%" was refused."""
+    from coursekit.quiz.bank import bank_path, load_bank
+
+    for module, qid, typed in (("06", "official-2020", ["80,1", "80.1%", "80,1 %", " 80.10 "]),
+                               ("07", "brier", ["0,64", "0.64", ".64"])):
+        bank = load_bank(bank_path(module), keys=True)
+        q, key = bank.question(qid), bank.key(qid)
+        for answer in typed:
+            assert check(q, key, answer).correct, (module, qid, answer)
+    q, key = load_bank(bank_path("06"), keys=True).question("official-2020"), load_bank(bank_path("06")).key("official-2020")
+    assert check(q, key, "1,200").correct is False  # thousands stay thousands
+    assert "is not a number" in check(q, key, "80,1,2").message

@@ -4,26 +4,51 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from typing import Any
 
 from coursekit.quiz.model import Key, Part, Question, Result
 from coursekit.quiz.types import BadAnswer, KeyProblem, QuestionType, register
 
+_THOUSANDS = re.compile(r"-?[1-9]\d{0,2}(,\d{3})+")  # 1,200 or 12,700: a comma between groups of three
 
-def as_number(value: Any) -> float | None:
-    """A finite number from a number or a string such as "1,200" or "−5"; None otherwise."""
+
+def as_number(value: Any, unit: str | None = None) -> float | None:
+    """A finite number from a number or a string, as a student types it; None otherwise.
+
+    Reads "1,200" (a comma between groups of three digits) as twelve hundred and "80,1" or
+    "0,64" (any other single comma) as a decimal comma; with both marks, the last one is the
+    decimal mark ("1.200,5", "1,200.5"). Spaces between digits, a minus sign (−) and the
+    question's unit after the number ("80.1%", "65 km") are allowed.
+
+    >>> [as_number(s, "%") for s in ("80,1", "80.1%", "1,200", "1.200,5", "0,64", "−5", "1,2,3")]
+    [80.1, 80.1, 1200.0, 1200.5, 0.64, -5.0, None]
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return float(value) if math.isfinite(value) else None
-    if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("\u2212", "-")
-        try:
-            number = float(text)
-        except ValueError:
+    if not isinstance(value, str):
+        return None
+    text = value.strip().replace("\u2212", "-")
+    if unit and text.lower().endswith(unit.strip().lower()):
+        text = text[: -len(unit.strip())]
+    text = re.sub(r"(?<=\d)[\s\u00a0\u202f](?=\d)", "", text.strip())
+    if "," in text and "." in text:
+        decimal = "," if text.rindex(",") > text.rindex(".") else "."
+        text = text.replace("." if decimal == "," else ",", "").replace(",", ".")
+    elif "," in text:
+        if _THOUSANDS.fullmatch(text):
+            text = text.replace(",", "")
+        elif text.count(",") == 1:
+            text = text.replace(",", ".")
+        else:
             return None
-        return number if math.isfinite(number) else None
-    return None
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 @register
@@ -50,7 +75,7 @@ class Numeric(QuestionType):
         return ["low", "high", "right"]
 
     def normalise(self, q: Question, answer: Any) -> float:
-        value = as_number(answer)
+        value = as_number(answer, q.unit)
         if value is None:
             unit = f" (in {q.unit})" if q.unit else ""
             raise BadAnswer(f"{answer!r} is not a number: type digits only{unit}, e.g. 65.")
@@ -83,7 +108,7 @@ class Numeric(QuestionType):
         return f"<p><strong>Answer:</strong> {key.correct:g}{unit} (answers within {tol} count as right)</p>"
 
     def answer_label(self, q: Question, answer: Any) -> str:
-        value = as_number(answer)
+        value = as_number(answer, q.unit)
         if value is None:
             return str(answer)
         return f"{value:g}" + (f" {q.unit}" if q.unit else "")
