@@ -151,6 +151,7 @@ def test_a_number_typed_with_a_decimal_comma_or_its_unit_is_read_as_the_student_
         q, key = bank.question(qid), bank.key(qid)
         for answer in typed:
             assert check(q, key, answer).correct, (module, qid, answer)
-    q, key = load_bank(bank_path("06"), keys=True).question("official-2020"), load_bank(bank_path("06")).key("official-2020")
+    bank = load_bank(bank_path("06"), keys=True)
+    q, key = bank.question("official-2020"), bank.key("official-2020")
     assert check(q, key, "1,200").correct is False  # thousands stay thousands
     assert "is not a number" in check(q, key, "80,1,2").message
