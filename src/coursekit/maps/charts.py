@@ -46,6 +46,9 @@ def efp_strength_chart(*, strength: pd.DataFrame | None = None,
     fig, axes = plt.subplots(2, 4, figsize=(13, 8.2), sharex=True, sharey=True)
     fig.subplots_adjust(left=0.06, right=0.99, top=0.76, bottom=0.1, hspace=0.3, wspace=0.08)
     essay = pd.Timestamp(ESSAY_DATE)
+    apart = s["note"].fillna("").str.contains("not comparable")  # drawn, and labelled as such
+    last = s["published"].max()
+    top = max(2200.0, float(s["troops"].max()) * 1.15)
     for ax, iso in zip(axes.flat, _HOST_ORDER, strict=True):
         sub = s[s["host_iso3"] == iso]
         colour = BLUE if bgs.loc[iso, "established"].year < 2022 else ORANGE
@@ -61,13 +64,16 @@ def efp_strength_chart(*, strength: pd.DataFrame | None = None,
         ax.axvline(essay, color="#555555", linestyle="--", linewidth=1)
         ax.axvspan(bgs.loc[iso, "established"], pd.Timestamp("2025-12-31"), color="#eeeeee", zorder=0)
         ax.set_title(f"{bgs.loc[iso, 'host']} (led by {the(bgs.loc[iso, 'framework_nation'])})", fontsize=10.5)
+        for row in sub[apart.loc[sub.index]].itertuples():
+            ax.annotate("not comparable:\nsee its note", (row.published, row.troops), xytext=(-6, 0),
+                        textcoords="offset points", ha="right", va="center", fontsize=8.5, color="#333333")
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-        ax.set_ylim(0, 2200)
-        ax.set_xlim(pd.Timestamp("2016-07-01"), pd.Timestamp("2024-01-01"))
+        ax.set_ylim(0, top)
+        ax.set_xlim(pd.Timestamp("2016-07-01"), pd.Timestamp(f"{last.year + 1}-01-01"))
         ax.xaxis.set_major_locator(mdates.YearLocator(2))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
         ax.tick_params(labelsize=9.5)
-    axes[0, 0].annotate("essay\n(spring 2019)", (essay, 2150), xytext=(4, 0), textcoords="offset points",
+    axes[0, 0].annotate("essay\n(spring 2019)", (essay, top * 0.98), xytext=(4, 0), textcoords="offset points",
                         fontsize=9, va="top", color="#333333")
     for ax in axes[:, 0]:
         ax.set_ylabel("troops", fontsize=10)
@@ -91,10 +97,13 @@ def efp_strength_chart(*, strength: pd.DataFrame | None = None,
             f"{(q + ' ') if isinstance(q, str) else ''}{int(t):,} ({d:%b %Y})"
             for t, q, d in zip(g["troops"], g["qualifier"], g["published"], strict=True))
         for i, g in ((i, s[s["host_iso3"] == i].sort_values("published")) for i in _HOST_ORDER))
-    alt = (f"Eight small charts, one per battlegroup, of {len(s)} published troop figures from 2017 to 2023, shown "
-           f"as points with no lines between them; years without a figure stay empty. NATO's figures of 28 June 2022 "
-           f"add up to {total:,} troops in eight battlegroups. A dashed line marks the essay in spring 2019; no "
-           f"figure from 2018 to 2021 is in the kit's data. Figures by host: {per_host}.")
+    unlike = " ".join(f"{bgs.loc[r.host_iso3, 'host']}'s figure of {r.published:%B %Y} is labelled not comparable: "
+                      f"{r.note}" for r in s[apart].itertuples())
+    alt = (f"Eight small charts, one per battlegroup, of {len(s)} published troop figures from "
+           f"{s['published'].min().year} to {last.year}, shown as points with no lines between them; years without a "
+           f"figure stay empty. NATO's figures of 28 June 2022 add up to {total:,} troops in eight battlegroups. A "
+           f"dashed line marks the essay in spring 2019; no figure from 2018 to 2021 is in the kit's data. Figures by "
+           f"host: {per_host}. {unlike}").strip()
     source = source_line("data/efp_strength.csv: NATO press office via LSM (June 2022), governments and news "
                           "reports (the rest)")
     freeze_ticks(axes[0, 0])  # the panels share their axes, and so their ticks
