@@ -175,3 +175,16 @@ def test_an_item_without_voice_is_refused_with_the_fix(tmp_path):
     with pytest.raises(DataError, match="voice") as err:
         load_items(path)
     assert "essay" in str(err.value) and "reported" in str(err.value)
+
+
+def test_calls_copied_from_the_quiz_are_read_and_an_empty_brier_score_says_why(card):
+    """Module 07 asks students to copy their quiz answers into `my_calls`: the quiz shows "too early
+    to say" and stores "did-not"; both raised. A Brier score of "too early" items alone printed nan."""
+    ids = list(card["id"])
+    table = compare({ids[0]: "did-not", ids[1]: "Too early to say", ids[2]: "Did not happen", ids[3]: "Happened"}, card)
+    assert list(table["your call"]) == ["did not", "too early", "did not", "happened"]
+    too_early = card.loc[card["verdict"] == "too early", "id"].iloc[0]
+    with pytest.raises(ValueError, match="too early.*add items with a verdict"):
+        brier_score({too_early: 0.5}, card)
+    with pytest.raises(ValueError, match="not a probability"):
+        brier_score({ids[0]: "0.7"}, card)

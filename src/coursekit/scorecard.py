@@ -25,7 +25,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from coursekit.errors import DataError
+from coursekit.errors import DataError, KitError
 from coursekit.figcache import cached
 from coursekit.figures import KitFigure
 from coursekit.maps.style import GREEN, GREY, ORANGE, VERMILION
@@ -201,14 +201,35 @@ def verdict_counts(card: pd.DataFrame) -> pd.Series:
     return pd.Series({v: int(counts.get(v, 0)) for v in VERDICTS}, name="items")
 
 
+class CallError(KitError, ValueError):
+    """A call or probability the scorecard cannot read (shown in a notebook as its message)."""
+
+
+def _verdict_word(call: object) -> str | None:
+    """A call as the student may type it or copy it from the quiz: "Did not", "did-not",
+    "did not happen", "too early to say" are "did not" and "too early"."""
+    if not isinstance(call, str):
+        return None
+    word = " ".join(call.strip().lower().replace("-", " ").replace("_", " ").replace("n't", " not").split())
+    word = word.removesuffix(" to say").removesuffix(" happen").rstrip(".")
+    return word if word in VERDICTS else None
+
+
 def compare(calls: Mapping[str, str], card: pd.DataFrame) -> pd.DataFrame:
-    """Put a student's calls next to the kit's verdicts: id, expectation, yours, kit's, same?"""
+    """Put a student's calls next to the kit's verdicts: id, expectation, yours, kit's, same?
+
+    A call is one of the four verdict words, as typed or as the quiz shows it ("did-not", "too
+    early to say" and "Happened" are read too)."""
     unknown = [k for k in calls if k not in set(card["id"])]
     if unknown:
-        raise ValueError(f"no scorecard item {unknown}: use the ids in the table ({', '.join(card['id'])}).")
-    bad = {k: v for k, v in calls.items() if v not in VERDICTS}
+        raise CallError(f"no scorecard item {unknown}.", where="my_calls",
+                        fix=f"use the ids in the table ({', '.join(card['id'])}).")
+    read = {k: _verdict_word(v) for k, v in calls.items()}
+    bad = {k: calls[k] for k, v in read.items() if v is None}
     if bad:
-        raise ValueError(f"{bad}: each call must be one of {', '.join(VERDICTS)}.")
+        raise CallError(f"{bad} is not a verdict word.", where="my_calls",
+                        fix=f"write each call as one of {', '.join(VERDICTS)}.")
+    calls = read
     sub = card[card["id"].isin(list(calls))]
     return pd.DataFrame({
         "id": sub["id"], "expectation": sub["expectation"],
@@ -228,9 +249,11 @@ def brier_score(probabilities: Mapping[str, float], card: pd.DataFrame) -> tuple
     by_id = card.set_index("id")
     for sid, p in probabilities.items():
         if sid not in by_id.index:
-            raise ValueError(f"no scorecard item {sid!r}.")
-        if not 0 <= float(p) <= 1:
-            raise ValueError(f"{sid}: {p!r} is not a probability; use a number from 0 to 1.")
+            raise CallError(f"no scorecard item {sid!r}.", where="my_2019_probabilities",
+                            fix=f"use the ids in the table ({', '.join(card['id'])}).")
+        if isinstance(p, bool) or not isinstance(p, int | float) or not 0 <= float(p) <= 1:
+            raise CallError(f"{sid}: {p!r} is not a probability.", where="my_2019_probabilities",
+                            fix="use a number from 0 to 1 (0.7, not 70% or \"0.7\").")
         verdict = by_id.loc[sid, "verdict"]
         if verdict not in OUTCOME:
             continue
@@ -239,8 +262,11 @@ def brier_score(probabilities: Mapping[str, float], card: pd.DataFrame) -> tuple
                      "outcome": outcome, "squared error": round((float(p) - outcome) ** 2, 4)})
     table = pd.DataFrame(rows, columns=["id", "your probability", "verdict", "outcome",
                                         "squared error"])
-    score = float(table["squared error"].mean()) if len(table) else float("nan")
-    return score, table
+    if not len(table):
+        raise CallError(f"none of {', '.join(map(repr, probabilities))} can be scored yet: an item whose verdict is "
+                        "'too early' is left out.", where="my_2019_probabilities",
+                        fix="add items with a verdict (happened, partly or did not).")
+    return float(table["squared error"].mean()), table
 
 
 def expectations(card: pd.DataFrame, voice: str = "essay", *, verdicts: bool = True) -> pd.DataFrame:
