@@ -155,3 +155,15 @@ def test_a_reflection_is_not_asked_for_confidence(store):
     reflection = next(q for q in bank.questions if not q.graded)
     w = QuestionWidget(reflection, bank.key(reflection.id), module="01", store=store)
     assert w.question["confidence"] is False
+
+
+def test_a_reflection_shows_its_guidance_on_the_first_submit_and_says_recorded_once(store):
+    """A written answer is never scored, so there is nothing to earn: its guidance (the key's
+    explanation) showed only after a second submit, under "Recorded. Recorded: saved ..."."""
+    bank = load_bank(bank_path("01"))
+    reflection = next(q for q in bank.questions if q.type == "text" and bank.key(q.id) and bank.key(q.id).explanation)
+    w = QuestionWidget(reflection, bank.key(reflection.id), module="01", store=store)
+    w.value = "The word dictator shaped my reading most, and I would not have noticed it. " * 3
+    w.submit()
+    assert "Why:" in w.feedback_html and "Recorded. Recorded" not in w.feedback_html
+    assert "Saved with your progress" in w.feedback_html

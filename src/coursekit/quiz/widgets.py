@@ -61,7 +61,8 @@ def feedback_html(result: Result, *, attempts: int, sources_md: str = "") -> str
             f"{_inline(p.label)}: {html.escape(p.message)}</li>" for p in result.parts)
         parts = f"<ul class='ck-parts'>{items}</ul>"
     explain = ""
-    if result.explanation and (result.correct or result.judgement or attempts >= EXPLAIN_AFTER):
+    written = result.score is None and not result.error  # a text answer: its guidance at once
+    if result.explanation and (result.correct or result.judgement or written or attempts >= EXPLAIN_AFTER):
         explain = f"<div class='ck-explanation'><strong>Why:</strong> {_inline(result.explanation)}</div>"
         if sources_md:
             explain += f"<div class='ck-sources'>{md(sources_md)}</div>"

@@ -41,7 +41,7 @@ class Text(QuestionType):
         return answer.strip()
 
     def score(self, q: Question, key: Key | None, answer: str) -> Result:
-        return Result(None, 0.0, "Recorded: saved with your progress. Written answers are not scored here.", (),
+        return Result(None, 0.0, "Saved with your progress. Written answers are not scored here.", (),
                       key.explanation if key else "")
 
     def full_marks(self, q: Question, key: Key) -> Any:
