@@ -76,7 +76,8 @@ def test_timeline_loads_sorted_and_sourced(timeline):
     ("2023-07-14", "military"),
     ("2025-06-21", "sanctions_diplomacy"),
     ("2025-09-11", "sanctions_diplomacy"),
-    ("2025-12-13", "protest_repression"),
+    ("2025-12-13", "sanctions_diplomacy"),  # a release in exchange for sanctions relief, as 2025-06-21 and 09-11
+    ("2024-02-25", "election"),
 ])
 def test_required_events_are_present(timeline, date, category):
     assert has(timeline, date, category)
