@@ -80,3 +80,12 @@ def test_chart_has_title_legend_and_alt_text_with_the_numbers(claims):
     assert len(hatches) == 5, "each type needs its own hatch, not only a colour"
     assert "40 claims" in kit.alt and "checkable fact 16" in kit.alt
     matplotlib.pyplot.close(fig)
+
+
+def test_select_takes_one_paragraph_as_a_number(claims):
+    """Module 01 writes `paragraphs=[13]`; a student writing `paragraphs=13` got "'int' object is not
+    iterable"."""
+    assert select(claims, paragraphs=13).equals(select(claims, paragraphs=[13]))
+    assert len(select(claims, paragraphs=13)) > 0
+    with pytest.raises(ValueError, match="do not exist"):
+        select(claims, paragraphs=17)

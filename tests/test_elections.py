@@ -252,3 +252,9 @@ def test_without_parliamentary_rows_there_is_no_strip(elections):
         assert box.y1 < ax.xaxis.get_tightbbox(fig.canvas.get_renderer()).y0 and box.y0 > fig.bbox.y0
     finally:
         plt.close(fig)
+
+
+def test_an_election_type_in_a_list_gets_the_fix_not_a_pandas_error(elections):
+    """`evidence_table(df, ["parliamentary"])` raised pandas' "Lengths must match" before the check."""
+    with pytest.raises(ValueError, match="one name, as text"):
+        evidence_table(elections, ["parliamentary"])

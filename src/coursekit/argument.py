@@ -60,14 +60,15 @@ def _check(values: Iterable[str] | None, allowed: Iterable[str], what: str) -> l
     return values
 
 
-def select(df: pd.DataFrame, *, paragraphs: Iterable[int] | None = None,
+def select(df: pd.DataFrame, *, paragraphs: Iterable[int] | int | None = None,
            types: Iterable[str] | str | None = None, roles: Iterable[str] | str | None = None) -> pd.DataFrame:
-    """The claims in the given paragraphs, of the given types and roles (None = all)."""
+    """The claims in the given paragraphs (one number or several), of the given types and roles
+    (None = all)."""
     types = _check(types, CLAIM_TYPES, "claim type(s)")
     roles = _check(roles, ROLES, "role(s)")
     out = df
     if paragraphs is not None:
-        paras = [int(p) for p in paragraphs]
+        paras = [int(paragraphs)] if isinstance(paragraphs, int | str) else [int(p) for p in paragraphs]
         bad = [p for p in paras if not 1 <= p <= PARAGRAPHS]
         if bad:
             raise ValueError(f"paragraphs {bad} do not exist; the essay has paragraphs 1-{PARAGRAPHS}")

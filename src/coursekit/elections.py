@@ -114,9 +114,9 @@ def load_elections(path: str | Path | None = None, *,
 
 def evidence_table(df: pd.DataFrame, election: str | None = None) -> pd.DataFrame:
     """A readable table: year, election, official result, ODIHR observation and its finding."""
+    if election is not None and (not isinstance(election, str) or election not in ELECTIONS):
+        raise ValueError(f"unknown election type {election!r}; use one of {list(ELECTIONS)} (one name, as text)")
     sub = df if election is None else df[df["election"] == election]
-    if election is not None and election not in ELECTIONS:
-        raise ValueError(f"unknown election type {election!r}; use one of {list(ELECTIONS)}")
     return pd.DataFrame({
         "year": sub["year"],
         "election": sub["election"],
