@@ -103,6 +103,7 @@ def test_the_review_cell_records_reviews_that_are_never_graded(store):
     wdg.confidence = 0.9
     wdg.submit()
     assert "Correct" in wdg.feedback_html and "Shift+Enter" in wdg.feedback_html  # the same feedback
+    assert "points)" not in wdg.feedback_html  # and no points: a review is never graded
     assert store.latest()[("00", "run-cell")] == first  # the graded answer is untouched
     assert [e.kind for e in store.events()] == ["answer", "review"]
     assert "nothing here is graded" in view.box.children[0].value

@@ -43,12 +43,12 @@ def question_payload(q: Question) -> dict[str, Any]:
     return data
 
 
-def feedback_html(result: Result, *, attempts: int, sources_md: str = "") -> str:
+def feedback_html(result: Result, *, attempts: int, sources_md: str = "", graded: bool = True) -> str:
     css = {"Correct": "ck-correct", "Partly correct": "ck-partly", "Not correct": "ck-wrong"}.get(
         result.status, "")
     icon = {"Correct": "✓", "Partly correct": "◐", "Not correct": "✗", "Recorded": "•"}.get(result.status, "!")
     score = ""
-    if result.score is not None and not result.error:
+    if result.score is not None and not result.error and graded:  # a review answer is never graded: no points
         score = f" ({points(result.score)} of {points(result.max)} points)"
     parts = ""
     if result.parts and len(result.parts) > 1 or (result.parts and result.parts[0].message != result.message):
@@ -114,14 +114,14 @@ class QuestionWidget(anywidget.AnyWidget):
     def submit(self) -> Result:
         result = check(self._q, self._key, self.value)
         if result.error:
-            self.feedback_html = feedback_html(result, attempts=self._attempts)
+            self.feedback_html = feedback_html(result, attempts=self._attempts, graded=self._kind != "review")
             return result
         self._attempts += 1
         self._record(result)
         self.result = result
         self.locked = True
-        self.feedback_html = feedback_html(result, attempts=self._attempts, sources_md=self._sources_md()) \
-            + self._confidence_note()
+        self.feedback_html = feedback_html(result, attempts=self._attempts, sources_md=self._sources_md(),
+                                           graded=self._kind != "review") + self._confidence_note()
         if self._on_result:
             self._on_result(self)
         return result
@@ -199,7 +199,8 @@ class QuestionWidget(anywidget.AnyWidget):
         result = check(self._q, self._key, last.answer)
         self.result = result
         self.locked = True
-        self.feedback_html = feedback_html(result, attempts=self._attempts, sources_md=self._sources_md())
+        self.feedback_html = feedback_html(result, attempts=self._attempts, sources_md=self._sources_md(),
+                                           graded=self._kind != "review")
 
     def _sources_md(self) -> str:
         if not self._q.sources:
