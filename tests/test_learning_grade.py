@@ -111,3 +111,21 @@ def test_bad_values_of_the_new_fields_are_rejected(class_files, tmp_path, field,
     report = grade([path], KEYS, tmp_path / "out", show_progress=False)
     assert [(p.kind, p.action) for p in report.problems] == [("malformed", "skipped")]
     assert words in report.problems[0].reason
+
+
+def test_the_class_calibration_counts_first_tries_only():
+    """A second attempt follows feedback that may have shown the answer: being sure then is not a
+    forecast. A review days later is a first try again."""
+    from types import SimpleNamespace
+
+    from coursekit.instructor.learning import Learned
+
+    right, wrong = SimpleNamespace(score=1.0, error=None, correct=True), SimpleNamespace(score=0.0, error=None,
+                                                                                          correct=False)
+    learned = Learned()
+    first = {"module": "03", "question_id": "q", "kind": "answer", "confidence": 0.9, "ts": "2026-11-02T10:00:00"}
+    learned.note(first, wrong)
+    learned.note({**first, "ts": "2026-11-02T10:01:00", "confidence": 1.0}, right)  # the retry
+    learned.note({**first, "kind": "review", "ts": "2026-11-03T09:00:00", "confidence": 0.8}, right)
+    learned.note({**first, "kind": "review", "ts": "2026-11-03T09:01:00", "confidence": 1.0}, right)
+    assert sorted(learned.pairs()) == [(0.8, True), (0.9, False)]

@@ -112,9 +112,12 @@ def test_the_review_cell_records_reviews_that_are_never_graded(store):
 
 
 def test_calibration_view_counts_answers_with_a_confidence(store):
-    for score, conf in ((1.0, 0.9), (0.0, 0.9), (1.0, 0.9), (0.0, 0.9), (1.0, None)):
-        store.append(module="02", question_id="q", question_hash="h", key_hash="k", mode="formative", answer="x",
-                     score=score, max_score=1.0, confidence=conf)
+    for n, (score, conf) in enumerate(((1.0, 0.9), (0.0, 0.9), (1.0, 0.9), (0.0, 0.9), (1.0, None))):
+        store.append(module="02", question_id=f"q{n}", question_hash="h", key_hash="k", mode="formative",
+                     answer="x", score=score, max_score=1.0, confidence=conf)
+    # a second try at q1, after feedback that may have shown the answer: it does not count
+    store.append(module="02", question_id="q1", question_hash="h", key_hash="k", mode="formative", answer="y",
+                 score=1.0, max_score=1.0, confidence=1.0)
     view = quiz.calibration("02")
     c = view.calibration
     assert c.n == 4 and c.brier == pytest.approx((0.01 * 2 + 0.81 * 2) / 4)

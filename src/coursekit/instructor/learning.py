@@ -64,6 +64,7 @@ class Learned:
 
     check: list[tuple[str, str, float | None, str]] = field(default_factory=list)
     confidence: Counter = field(default_factory=Counter)
+    tried: set = field(default_factory=set)  # first tries seen: a later attempt does not count
 
     @classmethod
     def from_events(cls, events: list[dict[str, Any]]) -> Learned:
@@ -81,7 +82,15 @@ class Learned:
         return out
 
     def note(self, event: dict[str, Any], result) -> None:
-        """A graded question's answer, re-checked by grade: counted when it carries a confidence."""
+        """A graded question's answer, re-checked by grade (events in the order they were made):
+        counted when it is the first try at its question and carries a confidence."""
+        from coursekit.quiz.confidence import first_try
+
+        key = first_try(event.get("kind"), str(event.get("module")), str(event.get("question_id")),
+                        str(event.get("ts", "")))
+        if key in self.tried:
+            return
+        self.tried.add(key)
         c = event.get("confidence")
         if c is not None and event.get("kind", "answer") != "discernment" and result.score is not None \
                 and not result.error:

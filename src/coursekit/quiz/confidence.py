@@ -1,10 +1,12 @@
 """Calibration: do a learner's confidence levels match how often they are right?
 
 Every graded submission may carry a confidence (50-100%: how sure the learner is that this answer
-is right). Each one is a forecast made before its feedback, so each counts: first answers, later
-attempts, reviews and the discernment check alike. An answer counts as right when it earns full
-marks. Assessed answers, which are not checked on the learner's machine, are left out of the
-learner's own view (``coursekit grade`` checks them for the class view).
+is right). Only the first try at a question counts (:func:`first_try`): a second attempt comes after
+feedback that may have shown the answer, and being sure of it then measures nothing. A spaced
+review, days later, counts again (its first try that day), and so does each discernment-check
+item. An answer counts as right when it earns full marks. Assessed answers, which are not checked
+on the learner's machine, are left out of the learner's own view (``coursekit grade`` checks them
+for the class view).
 
 - **Brier score**: the mean of (confidence - outcome)², outcome 1 if right, 0 if not: 0 is perfect,
   0.25 is what always answering "50%" earns.
@@ -79,11 +81,24 @@ def summarise(pairs: list[tuple[float, bool]]) -> Calibration:
     return Calibration(n, brier, sum(c for c, _ in pairs) / n, sum(ok for _, ok in pairs) / n, tuple(bins))
 
 
+def first_try(kind: str | None, module: str, question_id: str, ts: str) -> tuple:
+    """What makes an answer a first try: the question (and for a review, the day). Events taken in
+    the order they were made, an answer whose key was seen before is a later attempt."""
+    kind = kind or "answer"
+    return (kind, module, question_id, ts[:10]) if kind == "review" else (kind, module, question_id)
+
+
 def learner_pairs(events, module: str | None = None) -> list[tuple[float, bool]]:
-    """(confidence, right) for a learner's checked submissions that carry a confidence."""
-    out = []
+    """(confidence, right) for a learner's checked first tries that carry a confidence."""
+    out, seen = [], set()
     for e in events:
-        if e.confidence is None or e.score is None or (module and e.module != module):
+        if module and e.module != module:
+            continue
+        key = first_try(e.kind, e.module, e.question_id, e.ts)
+        if key in seen:
+            continue
+        seen.add(key)
+        if e.confidence is None or e.score is None:
             continue
         out.append((e.confidence, e.max_score > 0 and abs(e.score - e.max_score) < 1e-9))
     return out
