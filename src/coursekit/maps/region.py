@@ -94,7 +94,8 @@ def base_map(ax: Axes | None = None, extent: Sequence[float] = EUROPE, scale: st
     crimea = occupied_in_view(ax)  # the legend and alt text name only what the view shows
     handles = [country_handle(LAND, "Country (borders as drawn by Natural Earth)"),
                *([occupied_handle()] if crimea else [])]
-    alt = (f"Map of {extent_words(extent)} showing country borders at 1:{scale} in light grey"
+    alt = (f"Map of {extent_words(extent)} showing the countries in light grey with their borders (1:{scale}) as "
+           "dark lines"
            + ("; Crimea is drawn as part of Ukraine and hatched as territory occupied by Russia since 2014."
               if crimea else "."))
     sources = [*BASEMAP_SOURCES, *(CRIMEA_SOURCES if crimea else [])]
@@ -247,7 +248,8 @@ def crimea_map() -> KitFigure:
             ax.set_title("As this kit draws it (UN General Assembly resolution 68/262)", loc="left", fontsize=11.5)
         name_label(ax, "UKRAINE", 31.5, 48.6, fontsize=12, crs=crs)
         name_label(ax, "RUSSIA", 39.0, 48.0, fontsize=12, crs=crs)
-    handles = [country_handle(UKRAINE, "Ukraine"), country_handle(RUSSIA_BELARUS, "Russia"), occupied_handle()]
+    handles = [country_handle(UKRAINE, "Ukraine"), country_handle(RUSSIA_BELARUS, "Russia"), occupied_handle(),
+               country_handle(LAND, "Other country")]
     alt = ("Two maps of the Black Sea region side by side. Left: Crimea coloured and labelled as part of Russia, the "
            "way Natural Earth 4.1 draws borders by de facto control. Right: the same peninsula coloured as part of "
            "Ukraine and hatched and labelled as territory occupied by Russia since 2014, the way the kit draws it "
@@ -255,7 +257,7 @@ def crimea_map() -> KitFigure:
     source = source_line("Natural Earth 4.1 (1:50m) via world-atlas 2.0.2, occupied outline at 1:10m",
                          "left panel rebuilt from the kit's layers", "UN GA resolutions 68/262 and 73/263")
     return finish(canvas, "One peninsula, two maps: who drew the border?", source, [*BASEMAP_SOURCES, *CRIMEA_SOURCES],
-                  alt, handles=handles, ncol=3,
+                  alt, handles=handles, ncol=4,
                   subtitle="The same data can be drawn two ways; a map maker chooses, and should say so.")
 
 
