@@ -123,6 +123,7 @@ def test_a_figure_with_a_layout_and_a_source_line_below_it_is_shown_whole(layout
         return (255 - pixels).sum()
 
     assert abs(ink(got) - ink(expected)) < 0.05 * ink(expected)  # all of it drawn, none cut off
+    plt.close("all")
 
 
 @pytest.mark.parametrize("placed_by", ["source line in figure fraction", "figure legend", "text box in figure fraction",

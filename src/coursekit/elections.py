@@ -327,7 +327,6 @@ def plot_official_shares(df: pd.DataFrame, ax=None):
         ax = fig.add_axes((0.1, 0.3, 0.68, 0.6))  # the height is set once the strip below is laid out
     else:
         fig = ax.figure
-    ax.plot(pres["year"], pres["lukashenka_pct"], color="#bbbbbb", lw=1, zorder=1)
     for status in OBSERVATIONS:
         sub = pres[pres["observation"] == status]
         if sub.empty:
