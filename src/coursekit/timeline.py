@@ -344,12 +344,12 @@ def _draw_row(ax, sub: pd.DataFrame, width_in: float, fontsize: float, wrap: int
         if cat == ESSAY:  # the window, hatched grey on the axis
             ax.fill_between([s0, e0], -0.14, 0.14, facecolor="#dddddd", edgecolor=colour, hatch="////",
                             lw=0.8, zorder=2)
-        elif not ex:  # the whole month or year, as a bar on the axis; the marker hollow in its middle
+        elif not ex:  # the whole month or year, as a bar on the axis; the marker hollow where the leader meets it
             ax.plot([s0, e0], [0, 0], color=colour, lw=7, solid_capstyle="butt", zorder=2, alpha=0.85)
             ax.plot([s0, s0], [-0.12, 0.12], color="black", lw=0.8, zorder=2)
             ax.plot([e0, e0], [-0.12, 0.12], color="black", lw=0.8, zorder=2)
         if cat != ESSAY:
-            ax.plot(xi if ex else (s0 + e0) / 2, 0, marker=marker, color=colour if ex else "white", markersize=9,
+            ax.plot(xi, 0, marker=marker, color=colour if ex else "white", markersize=9,
                     markeredgecolor="black", markeredgewidth=0.7 if ex else 1.2, linestyle="none", zorder=3,
                     gid=f"marker-{k}")
         ax.text(cx, lv, text, ha="center", va="center", fontsize=fontsize, zorder=4,
