@@ -60,7 +60,39 @@ def test_hint_and_partial_feedback(store):
     w.value = {"rasmussen": "attributed", "nato": "fact", "merge": "value", "support": "value"}
     w.submit()
     assert "Partly correct" in w.feedback_html and "3 of 4 items" in w.feedback_html
+    # the wrong item is named, but not its right category: the note that says it waits
+    assert "not value judgement" in w.feedback_html.lower() or "not value" in w.feedback_html.lower()
+    assert "can only be judged later" not in w.feedback_html
+    browser_sends(w, "retry")
+    w.value = {"rasmussen": "attributed", "nato": "fact", "merge": "value", "support": "value"}
+    w.submit()  # a second try: now the answer may be shown
     assert "can only be judged later" in w.feedback_html  # per-item feedback on the wrong one
+
+
+def test_a_first_wrong_try_does_not_give_the_answer_away(store):
+    """Feedback said which category an item belonged in, at which position an event belonged and
+    which unticked option was right; a retry then earned full marks."""
+    order = widget(store, "dating-order")
+    order.value = ["turchynov", "rasmussen", "address", "essay"]
+    order.submit()
+    assert "belongs at position" not in order.feedback_html and "not in its place" in order.feedback_html
+    bank = load_bank(bank_path("00"))
+    multi = next((q for q in bank.questions if q.type == "multiple_select"), None)
+    for module in ("01", "02", "03", "04", "05", "06", "07"):
+        if multi is not None:
+            break
+        bank = load_bank(bank_path(module))
+        multi = next((q for q in bank.questions if q.type == "multiple_select"), None)
+    key = bank.key(multi.id)
+    w = QuestionWidget(multi, key, module=bank.module, store=store)
+    w.value = [next(o.id for o in multi.options if o.id not in key.correct)]  # one wrong tick, the right ones missed
+    w.submit()
+    right_texts = [o.text for o in multi.options if o.id in key.correct]
+    assert "missed" in w.feedback_html and not any(text[:25] in w.feedback_html for text in right_texts)
+    browser_sends(w, "retry")
+    w.value = [next(o.id for o in multi.options if o.id not in key.correct)]
+    w.submit()
+    assert "missed:" in w.feedback_html and any(text[:25] in w.feedback_html for text in right_texts)
 
 
 def test_progress_survives_a_restart(store):

@@ -128,11 +128,18 @@ def _digest(data: dict) -> str:
 
 @dataclass(frozen=True)
 class Part:
-    """Feedback on one part of an answer (an option, an item, a pair)."""
+    """Feedback on one part of an answer (an option, an item, a pair).
+
+    ``before``: what to show instead of ``message`` until the answer is earned (right, or after
+    the attempts that bring the explanation), when ``message`` would name it: None shows
+    ``message`` at once, "" leaves the part out until then. ``missed``: a right option the learner
+    left out (not a wrong choice)."""
 
     label: str
     ok: bool
     message: str = ""
+    before: str | None = None
+    missed: bool = False
 
 
 @dataclass(frozen=True)

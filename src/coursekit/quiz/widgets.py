@@ -51,18 +51,20 @@ def feedback_html(result: Result, *, attempts: int, sources_md: str = "", graded
     if result.score is not None and not result.error and graded:  # a review answer is never graded: no points
         score = f" ({points(result.score)} of {points(result.max)} points)"
     parts = ""
+    written = result.score is None and not result.error  # a text answer: its guidance at once
+    earned = bool(result.correct or result.judgement or written or attempts >= EXPLAIN_AFTER)
     if result.parts and len(result.parts) > 1 or (result.parts and result.parts[0].message != result.message):
         if result.judgement:
             marks = {True: ("=", "same call as the kit"), False: ("≠", "a different call from the kit")}
         else:
             marks = {True: ("✓", "right"), False: ("✗", "wrong")}
+        shown = [(p, p.message if earned or p.before is None else p.before) for p in result.parts]
         items = "".join(
-            f"<li>{marks[p.ok][0]} <span class='ck-sr'>{marks[p.ok][1]}:</span> "
-            f"{_inline(p.label)}: {html.escape(p.message)}</li>" for p in result.parts)
-        parts = f"<ul class='ck-parts'>{items}</ul>"
+            f"<li>{'○' if p.missed else marks[p.ok][0]} <span class='ck-sr'>{'missed' if p.missed else marks[p.ok][1]}:"
+            f"</span> {_inline(p.label)}: {html.escape(text)}</li>" for p, text in shown if text)
+        parts = f"<ul class='ck-parts'>{items}</ul>" if items else ""
     explain = ""
-    written = result.score is None and not result.error  # a text answer: its guidance at once
-    if result.explanation and (result.correct or result.judgement or written or attempts >= EXPLAIN_AFTER):
+    if result.explanation and earned:
         explain = f"<div class='ck-explanation'><strong>Why:</strong> {_inline(result.explanation)}</div>"
         if sources_md:
             explain += f"<div class='ck-sources'>{md(sources_md)}</div>"

@@ -40,7 +40,8 @@ class Ordering(QuestionType):
         points = good / len(pairs) * q.points if pairs else q.points
         parts = tuple(Part(label(q, item, "items"), item == key.correct[n],
                            "in place" if item == key.correct[n]
-                           else f"belongs at position {key.correct.index(item) + 1}")
+                           else f"belongs at position {key.correct.index(item) + 1}",
+                           before=None if item == key.correct[n] else "not in its place")
                       for n, item in enumerate(answer))
         return Result(round(points, 6), q.points, f"{good} of {len(pairs)} pairs are in the right order.",
                       parts, key.explanation)
@@ -102,8 +103,10 @@ class Categorise(QuestionType):
         for item in q.items:
             ok = answer[item.id] in _accepted(key.correct[item.id])
             note = key.feedback.get(item.id, "")
-            msg = ("right" if ok else f"not {label(q, answer[item.id], 'categories')}") + (f": {note}" if note else "")
-            parts.append(Part(item.text, ok, msg))
+            chosen = f"not {label(q, answer[item.id], 'categories')}"
+            msg = ("right" if ok else chosen) + (f": {note}" if note else "")
+            # the note says why the item belongs where it does: it waits until the answer is earned
+            parts.append(Part(item.text, ok, msg, before=None if ok else chosen))
         good = sum(p.ok for p in parts)
         return Result(round(good / len(parts) * q.points, 6), q.points, f"{good} of {len(parts)} items placed right.",
                       tuple(parts), key.explanation)

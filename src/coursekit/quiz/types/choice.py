@@ -93,7 +93,9 @@ class MultipleSelect(QuestionType):
                 ok = (oid in picked) == (oid in right)
                 default = ("Right to tick." if oid in right else "Should not be ticked.") if oid in picked \
                     else "This one was also right."
-                parts.append(Part(label(q, oid), ok, key.feedback.get(oid) or default))
+                missed = oid not in picked  # listed once the answer is earned: the summary counts it
+                parts.append(Part(label(q, oid), ok, key.feedback.get(oid) or default, before="" if missed else None,
+                                  missed=missed))
         missed = len(right - picked)
         summary = f"{hits} of {len(right)} right option(s) ticked"
         summary += f", {wrong} wrong" if wrong else ""
