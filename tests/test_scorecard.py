@@ -188,3 +188,8 @@ def test_calls_copied_from_the_quiz_are_read_and_an_empty_brier_score_says_why(c
         brier_score({too_early: 0.5}, card)
     with pytest.raises(ValueError, match="not a probability"):
         brier_score({ids[0]: "0.7"}, card)
+    import numpy as np
+
+    scored = card.loc[card["verdict"] != "too early", "id"].iloc[0]
+    assert brier_score({scored: np.float32(0.5)}, card)[0] == pytest.approx(0.25 if card.set_index("id").loc[
+        scored, "verdict"] != "partly" else 0.0)  # numbers from numpy count too

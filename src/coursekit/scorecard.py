@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -251,7 +252,7 @@ def brier_score(probabilities: Mapping[str, float], card: pd.DataFrame) -> tuple
         if sid not in by_id.index:
             raise CallError(f"no scorecard item {sid!r}.", where="my_2019_probabilities",
                             fix=f"use the ids in the table ({', '.join(card['id'])}).")
-        if isinstance(p, bool) or not isinstance(p, int | float) or not 0 <= float(p) <= 1:
+        if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 <= float(p) <= 1:
             raise CallError(f"{sid}: {p!r} is not a probability.", where="my_2019_probabilities",
                             fix="use a number from 0 to 1 (0.7, not 70% or \"0.7\").")
         verdict = by_id.loc[sid, "verdict"]
