@@ -70,7 +70,7 @@ RUS_BLR = ("RUS", "BLR")
 #: Label offsets (points) from each battlegroup marker, and text alignment.
 _BG_LABEL = {
     "EST": ((-11, 0), "right"), "LVA": ((-11, 0), "right"), "LTU": ((-9, 17), "right"),
-    "POL": ((-11, -3), "right"), "SVK": ((-11, 9), "right"), "HUN": ((-11, -9), "right"),
+    "POL": ((-11, -3), "right"), "SVK": ((11, 9), "left"), "HUN": ((11, -9), "left"),
     "ROU": ((11, 5), "left"), "BGR": ((11, -2), "left"),
 }
 _SITE_TEXT = {"Vileyka": "Russian Navy communication\ncentre near Vileyka",
