@@ -74,6 +74,19 @@ def test_questions_csv_and_chart(tmp_path):
     assert (tmp_path / "questions.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_questions_csv_counts_first_tries_apart_from_latest_answers(tmp_path):
+    # q-choice: ana a (wrong) then b (right), ben c (wrong), fay b (right; an export of another minor
+    # version, read by the slower path): 2 of 3 right at the end, 1 of 3 before any feedback
+    grade([SUBMISSIONS], KEYS, tmp_path, kit_version=KIT, show_progress=False)
+    rows = {r["question_id"]: r for r in _csv(tmp_path / "questions.csv")}
+    assert (rows["q-choice"]["share_correct"], rows["q-choice"]["first_tries"],
+            rows["q-choice"]["share_right_first_try"]) == ("0.667", "3", "0.333")
+    assert (rows["q-multi"]["first_tries"], rows["q-multi"]["share_right_first_try"]) == ("2", "0.5")
+    # assessed questions give no feedback between tries; text answers are not graded
+    assert rows["a-tf"]["first_tries"] == rows["a-tf"]["share_right_first_try"] == ""
+    assert rows["q-reflect"]["first_tries"] == rows["q-reflect"]["share_right_first_try"] == ""
+
+
 def _good() -> dict:
     return json.loads((SUBMISSIONS / "good_ana.json").read_text(encoding="utf-8"))
 

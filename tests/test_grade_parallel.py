@@ -3,6 +3,8 @@ the one a single process writes, good and hostile files alike."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -101,6 +103,9 @@ def test_several_processes_write_the_same_files_as_one(tmp_path):
     skipped = {Path(p.file).name for p in serial.problems if p.action == "skipped"}
     assert {f"hostile_{name}" for name in HOSTILE_TEXT} <= skipped
     assert len(serial.graded) >= 50
+    firsts = [(r["share_correct"], r["share_right_first_try"]) for r in
+              csv.DictReader(io.StringIO((tmp_path / "one" / "questions.csv").read_text(encoding="utf-8")))]
+    assert any(first and first != latest for latest, first in firsts)  # retries after feedback, told apart
 
 
 _REAL_CHUNK = reading._grade_chunk

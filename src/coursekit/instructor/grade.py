@@ -84,6 +84,9 @@ class Outcome:
     stale: list[tuple[str, str]]
     misconceptions: list[tuple[tuple[str, str], str]] = field(default_factory=list)  # question, held
     variants: list[list[str]] = field(default_factory=list)  # variants.csv rows (pools and variants)
+    #: per answer, whether the first try at that formative question was right: 1, 0, or -1 (no first
+    #: try of the current version was checked); 1 byte per answer
+    first: array = field(default_factory=lambda: array("b"))
 
 
 # --- the key folder --------------------------------------------------------------------------
@@ -318,6 +321,8 @@ def assess(sub: Submission, keys: Keys) -> Outcome:
             found = keys.assessed(mid, qid, answer)
         idx, row, score, correct, held = found  # row: the bank's question (a template for a variant)
         outcome.answers.append(idx)
+        right_first = sub.first.get(qkey)
+        outcome.first.append(-1 if right_first is None or score is None else int(right_first))
         if score is not None:
             points[mid] = (points[mid] or 0.0) + score
             if not correct:
@@ -340,9 +345,15 @@ def _add_stats(outcomes: list[Outcome], keys: Keys, stats: dict[tuple[str, str],
     row_number = {qkey: n for n, qkey in enumerate(rows)}
     row_of = [row_number[qkey] for qkey, _score, _correct, _wrong in entries]
     scores = [score for _qkey, score, _correct, _wrong in entries]
+    first_tries = [0] * len(rows)
+    first_right = [0] * len(rows)
     for outcome in outcomes:
         for qkey in outcome.stale:
             stats[qkey].stale += 1
+        for idx, right in zip(outcome.answers, outcome.first, strict=True):
+            if right >= 0:
+                first_tries[row_of[idx]] += 1
+                first_right[row_of[idx]] += right
         for idx in outcome.answers:
             if not counts[idx]:
                 first.append(idx)
@@ -363,6 +374,8 @@ def _add_stats(outcomes: list[Outcome], keys: Keys, stats: dict[tuple[str, str],
     for n, qkey in enumerate(rows):
         if qkey in stats:
             stats[qkey].score_sum += sums[n]
+            stats[qkey].first_tries += first_tries[n]
+            stats[qkey].first_right += first_right[n]
 
 
 class _Cells(dict):

@@ -48,7 +48,7 @@ def _grade_file(path: Path, keys: Keys, kit_version: str, now: dt.datetime) -> S
         return Problem(str(path), "", "unreadable", "skipped",
                        f"could not be checked ({type(exc).__name__}: {str(exc)[:200]}); "
                        "ask the learner to export again")
-    sub.latest = {}  # the outcome holds what grading needs; the parsed answers can go
+    sub.latest, sub.first = {}, {}  # the outcome holds what grading needs; the parsed answers can go
     return sub
 
 
@@ -79,15 +79,15 @@ def _pack(sub: Submission) -> tuple:
     """A graded submission as plain values (sent between processes at a tenth of the cost of the objects)."""
     o, lr = sub.outcome, sub.learning
     return (sub.learner, sub.exported_at, sub.kit_version, sub.events, sub.warnings, sub.future, o.points, o.flags,
-            o.answers, o.stale, o.misconceptions, o.variants, lr.check, dict(lr.confidence))
+            o.answers, o.stale, o.misconceptions, o.variants, lr.check, dict(lr.confidence), o.first)
 
 
 def _unpack(path: Path, packed: tuple, ids: list[int]) -> Submission:
     """The submission :func:`_pack` packed; its answers' entries are ``ids``[local index]."""
     from coursekit.instructor.grade import Outcome
     (learner, exported_at, kit_version, events, warnings, future, points, flags, answers, stale, misconceptions,
-     variants, check, confidence) = packed
-    outcome = Outcome(points, flags, array("i", [ids[i] for i in answers]), stale, misconceptions, variants)
+     variants, check, confidence, first) = packed
+    outcome = Outcome(points, flags, array("i", [ids[i] for i in answers]), stale, misconceptions, variants, first)
     return Submission(path, learner, exported_at, kit_version, {}, events, warnings, future, outcome,
                       learning.Learned(check, Counter(confidence)))
 

@@ -18,8 +18,8 @@ from coursekit.quiz.model import Question
 
 CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")
 QUESTION_COLUMNS = ["module", "question_id", "mode", "type", "points", "answered", "correct", "share_correct",
-                    "mean_score", "most_common_wrong", "most_common_wrong_count", "stale_answers",
-                    "discrimination", "discrimination_n", "misconceptions"]
+                    "mean_score", "first_tries", "share_right_first_try", "most_common_wrong",
+                    "most_common_wrong_count", "stale_answers", "discrimination", "discrimination_n", "misconceptions"]
 MISCONCEPTION_COLUMNS = ["misconception", "title", "module", "question_id", "option", "learners", "answered",
                          "share_of_answered", "class_size", "share_of_class", "guide"]
 PROBLEM_COLUMNS = ["file", "learner", "kind", "action", "reason"]
@@ -35,6 +35,8 @@ class QuestionStats:
     score_sum: float = 0.0
     stale: int = 0
     wrong: Counter = field(default_factory=Counter)
+    first_tries: int = 0  # learners whose first try at this formative question was checked
+    first_right: int = 0  # ... and fully right: before any feedback
 
 
 
@@ -64,8 +66,10 @@ def question_rows(stats: list[QuestionStats], items: ItemAnalysis | None = None)
         wrong, n_wrong = (st.wrong.most_common(1)[0] if st.wrong else ("", 0))
         qkey = (st.module, q.id)
         disc, n = items.discrimination.get(qkey, (None, 0)) if items else (None, 0)
+        first = st.first_right / st.first_tries if st.first_tries else None
         rows.append([st.module, q.id, st.mode, q.type, fmt(q.points) if q.graded else "0", str(st.answered),
-                     str(st.correct) if q.graded else "", fmt(share), fmt(mean), wrong,
+                     str(st.correct) if q.graded else "", fmt(share), fmt(mean),
+                     str(st.first_tries) if q.graded and st.mode == "formative" else "", fmt(first), wrong,
                      str(n_wrong) if wrong else "", str(st.stale), fmt(disc), str(n) if q.graded else "",
                      items.question_summary(qkey) if items else ""])
     return rows

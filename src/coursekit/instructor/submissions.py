@@ -89,6 +89,9 @@ class Submission:
     future: bool = False  # exported after the grading run (beyond EXPORT_SLACK)
     outcome: Outcome | None = None  # set by grade(), which then drops ``latest`` (memory)
     learning: learning.Learned | None = None  # check answers and confidence counts (a few bytes)
+    #: (module, question) -> whether the first graded try at a formative question was fully right:
+    #: before any feedback, so the class's share right at first try (questions.csv) beside its latest
+    first: dict[tuple[str, str], bool] = field(default_factory=dict)
 
 
 def _parse_time(value: str, what: str) -> dt.datetime:
@@ -273,9 +276,11 @@ def _check_version(version: str, kit_version: str, learner: str) -> str | None:
 
 def _check_events(events: list[dict[str, Any]], doc_latest: dict[str, Any], learner: str,
                   exported_at: dt.datetime, keys: Keys,
-                  learned: learning.Learned | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+                  learned: learning.Learned | None = None,
+                  first: dict[tuple[str, str], bool] | None = None) -> dict[tuple[str, str], dict[str, Any]]:
     """The tamper checks; returns the last event per (module, question). ``learned`` collects what
-    the learning reports need (the re-checked answers that carry a confidence).
+    the learning reports need (the re-checked answers that carry a confidence); ``first`` gets
+    whether the first graded try at each formative question of the current version was right.
 
     One pass over the events in id order, each check in a fixed order, so that the first problem
     found (and reported) is the same whatever the speed-ups: the question's hash, points and key
@@ -310,6 +315,7 @@ def _check_events(events: list[dict[str, Any]], doc_latest: dict[str, Any], lear
                                "the kit never scores assessed answers on the learner's machine", learner)
         qkey = (e["module"], e["question_id"])
         known = info.get(qkey)
+        result = None
         if known is not None and e["question_hash"] == known[0]:
             _digest, points, key_digest, _pooled = known
             if top != points and not math.isclose(top, points):
@@ -332,6 +338,8 @@ def _check_events(events: list[dict[str, Any]], doc_latest: dict[str, Any], lear
                 learned.note(e, result)
         if len(e) == _EVENT_SIZE or learning.graded(e):  # reviews and check answers are never graded
             latest[qkey] = e
+            if first is not None and result is not None and e["mode"] == "formative" and qkey not in first:
+                first[qkey] = result.correct is True
     expected = {f"{m}/{q}": e["id"] for (m, q), e in latest.items()}
     if {str(k): v for k, v in doc_latest.items()} != expected:
         raise Rejected("tampered", "'latest' does not point at the last event of each question", learner)
@@ -368,6 +376,7 @@ def _read_plain(path: Path, doc: Any, keys: Keys, kit_version: str) -> Submissio
     info, check, results, fromiso, utc, isclose = (keys.info, keys.check, keys.results, dt.datetime.fromisoformat,
                                                    dt.UTC, math.isclose)
     latest: dict[tuple[str, str], dict[str, Any]] = {}
+    first: dict[tuple[str, str], bool] = {}
     last = -_MAX_INT - 1
     for e in events:
         if type(e) is not dict or len(e) != _EVENT_SIZE:
@@ -423,11 +432,14 @@ def _read_plain(path: Path, doc: Any, keys: Keys, kit_version: str) -> Submissio
                     and result.score is not None and score != result.score
                     and not isclose(score, result.score, abs_tol=1e-6)):
                 return None
+            if mode == "formative" and qkey not in first:
+                first[qkey] = result.correct is True
         latest[qkey] = e
     expected = {f"{m}/{q}": e["id"] for (m, q), e in latest.items()}
     if {str(k): v for k, v in doc_latest.items()} != expected:
         return None
-    return Submission(path, learner, exported_at, version, latest, len(events), learning=learning.Learned())
+    return Submission(path, learner, exported_at, version, latest, len(events), learning=learning.Learned(),
+                      first=first)
 
 
 def read_submission(path: Path, keys: Keys, kit_version: str = __version__) -> Submission:
@@ -452,8 +464,10 @@ def read_submission(path: Path, keys: Keys, kit_version: str = __version__) -> S
     warning = _check_version(doc["kit_version"], kit_version, learner)
     exported_at = _parse_time(doc["exported_at"], "exported_at")
     learned = learning.Learned.from_events(events)
-    latest = _check_events(events, doc["latest"], learner, exported_at, keys, learned)
-    sub = Submission(path, learner, exported_at, doc["kit_version"], latest, len(events), learning=learned)
+    first: dict[tuple[str, str], bool] = {}
+    latest = _check_events(events, doc["latest"], learner, exported_at, keys, learned, first)
+    sub = Submission(path, learner, exported_at, doc["kit_version"], latest, len(events), learning=learned,
+                     first=first)
     if warning:
         sub.warnings.append(Problem(str(path), learner, "version", "graded", warning))
     return sub
