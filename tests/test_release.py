@@ -181,10 +181,16 @@ def test_placeholder_ids_are_unique_and_stable():
     assert len(set(ids)) == len(ids) and out1 == out2
 
 
-def test_a_broken_notebook_is_named(course, tmp_path):
+def test_a_broken_notebook_is_named_and_the_run_after_the_fix_replaces_the_folder(course, tmp_path):
+    good = (course / "notebooks" / "01_sample.ipynb").read_text(encoding="utf-8")
     (course / "notebooks" / "01_sample.ipynb").write_text("{not json", encoding="utf-8")
     with pytest.raises(DataError, match="01_sample.ipynb"):
         release(tmp_path / "student", root=course)
+    assert "unfinished" in (tmp_path / "student" / MARKER).read_text(encoding="utf-8")
+    (course / "notebooks" / "01_sample.ipynb").write_text(good, encoding="utf-8")
+    release(tmp_path / "student", root=course)  # not refused as "not written by this command"
+    assert (tmp_path / "student" / "notebooks" / "01_sample.ipynb").is_file()
+    assert "unfinished" not in (tmp_path / "student" / MARKER).read_text(encoding="utf-8")
 
 
 def test_cli_release(course, tmp_path, monkeypatch, capsys):

@@ -54,7 +54,8 @@ MARKER = ".coursekit-release"
 PLACEHOLDER_TAG = "your-turn"
 PLACEHOLDER_TEXT = (
     "**✏️ Your turn.** The worked answer is not included in this copy of the course. "
-    "Work in the exercise cell above: change it, run it, and note what you find. "
+    "Work in the exercise's code cell above this note: fill in what it leaves open (`...`, `\"?\"` or a "
+    "comment), run it, and note what you find. "
     "Need more room? Select this cell and press `B` to add a cell below it.\n"
 )
 _SKIP_PARTS = {".ipynb_checkpoints", "__pycache__"}
@@ -333,7 +334,10 @@ reads is in `data/`.
 
 ## Getting started
 
-1. Install the kit once, the way your instructor tells you (for example `pip install coursekit`).
+1. Install the kit once, the way your instructor tells you. On the class's JupyterHub or on
+   Binder it is installed already. On your own computer, install it from the kit's source
+   repository (`pip install "coursekit @ git+URL"`, with the URL your instructor gives you).
+   Do not run `pip install coursekit`: that name on PyPI belongs to a different project.
 2. Open a terminal in this folder and run `jupyter lab notebooks/`. The kit finds `data/` from
    the folder you start in; elsewhere, set `COURSEKIT_ROOT` to this folder.
 3. Run the cells from top to bottom (Shift+Enter). Check your set-up with `coursekit doctor`.
@@ -367,6 +371,10 @@ def release(out: str | Path, modules: list[str] | None = None, root: str | Path 
                             fix="restore the notebook, or mark the module planned in data/course.yml.")
     report = ReleaseReport(out=out_path, modules=[m.id for m in chosen])
     reset_dir(out_path)
+    # marked first: a run stopped by a problem in the course (e.g. an assessed bank that names a
+    # misconception) leaves a folder that the next run, after the fix, may replace
+    (out_path / MARKER).write_text("An unfinished student release: `coursekit release` stopped before the end; "
+                                   "re-run it to replace this folder.\n", encoding="utf-8")
     released = {m.notebook for m in chosen}
     for src in track(_iter_files(nb_dir) if nb_dir.is_dir() else [], "writing notebooks/", unit="file"):
         rel = src.relative_to(nb_dir)
