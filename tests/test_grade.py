@@ -221,3 +221,18 @@ def test_cli_grade(tmp_path, capsys):
     assert "graded" in out and "gradebook.csv" in out
     assert main(["grade", str(tmp_path / "missing"), "--key", str(KEYS), "--out", str(tmp_path / "o")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_grading_without_key_says_which_course_and_a_mode_mismatch_is_flagged(tmp_path, capsys, monkeypatch):
+    # an instructor who grades outside the course folder, against a course where 02 is practice
+    other = tmp_path / "other-course"
+    shutil.copytree(HERE / "course", other)
+    bank = other / "data" / "quizzes" / "02.yml"
+    bank.write_text(bank.read_text(encoding="utf-8").replace("mode: assessed", "mode: formative"), encoding="utf-8")
+    use_course(monkeypatch, other)
+    assert main(["grade", str(SUBMISSIONS / "good_ana.json"), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert f"keys: {other / 'data' / 'quizzes'}" in err and "--key" in err
+    flags = [p for p in _csv(tmp_path / "out" / "problems.csv") if p["kind"] == "mode-mismatch"]
+    assert len(flags) == 1  # one per module, not one per answer
+    assert "02: answered as assessed, but the bank in the key folder is formative" in flags[0]["reason"]

@@ -180,9 +180,16 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_grade(args: argparse.Namespace) -> int:
     from coursekit.instructor.grade import grade
     from coursekit.instructor.lms import parse_assignment_ids
-    from coursekit.paths import data_file
+    from coursekit.paths import locate
 
-    report = grade(args.submissions, args.key or data_file("quizzes"), args.out,
+    if args.key:
+        key_dir = args.key
+    else:  # say which course's keys grade the class: a wrong folder would grade everyone wrongly, quietly
+        course, why = locate()
+        key_dir = course / "data" / "quizzes"
+        print(f"keys: {key_dir} (no --key given; the course {why}). Fix, if that is not your course: "
+              "give --key YOUR_COURSE/data/quizzes.", file=sys.stderr)
+    report = grade(args.submissions, key_dir, args.out,
                    count_formative=args.count_formative, show_progress=not args.quiet, lms=args.format,
                    roster=args.roster, assignment_ids=parse_assignment_ids(args.assignment_ids), jobs=args.jobs)
     print(report.summary())

@@ -291,6 +291,7 @@ def assess(sub: Submission, keys: Keys) -> Outcome:
     """Re-check the latest answer to each question of one file against the current key."""
     outcome = Outcome({m: None for m in keys.banks}, [], array("i"), [])
     points, info, graded, memos = outcome.points, keys.info, keys.graded, keys._assessed
+    mismatched: set[str] = set()  # modules answered in another mode than the key folder's bank: one flag each
     for qkey, e in sorted(sub.latest.items()):
         known = info.get(qkey)
         mid, qid = qkey
@@ -305,6 +306,11 @@ def assess(sub: Submission, keys: Keys) -> Outcome:
                                          f"{e['question_hash'][:10]}…, now {known[0][:10]}…); "
                                          "ask for a new answer or grade it by hand"))
             continue
+        if e["mode"] != keys.banks[mid].mode and mid not in mismatched:
+            mismatched.add(mid)
+            outcome.flags.append(Problem(str(sub.path), sub.learner, "mode-mismatch", "graded",
+                                         f"{mid}: answered as {e['mode']}, but the bank in the key folder is "
+                                         f"{keys.banks[mid].mode}; check that --key is the course the class used"))
         answer = e["answer"]
         if known[3]:  # a variant or a pool's question: only the learner's own is graded
             given, refused = pooled.check_assigned(keys.banks[mid], sub.learner, qid)
