@@ -106,3 +106,16 @@ def test_only_the_capstone_texts_are_marked_for_hand_in():
     marked = {(b.module, q.id) for b in map(load_bank, sorted((REPO / "data/quizzes").glob("*.yml")))
               for q in b.questions if q.type == "text" and q.hand_in}
     assert marked == {("08", "brief"), ("08", "peer-review")}
+
+
+def test_an_export_under_a_name_with_no_answers_is_refused_and_names_the_right_one(store, tmp_path, capsys):
+    """A learner who answered as 'ana' (the login name) and exports with --learner ana2 used to get
+    "Saved 0 answers" and a file that grades as 0."""
+    assert main(["progress", "export", "--out", str(tmp_path / "empty.json"), "--learner", "ana2"]) != 0
+    err = capsys.readouterr().err
+    assert "no answers are saved under the name 'ana2'" in err and "ana (4 answers)" in err
+    assert "--learner ana" in err
+    assert not (tmp_path / "empty.json").exists()
+    # a fresh computer with nothing saved yet still exports (an empty hand-in), as before
+    fresh = ProgressStore(tmp_path / "fresh.sqlite")
+    assert export_submission(fresh, tmp_path / "nothing.json", learner="ana2").doc["events"] == []

@@ -165,7 +165,8 @@ def test_cli_export_and_show_work_on_a_read_only_store(filled, read_only, tmp_pa
 def test_cli_export_into_a_folder_that_cannot_be_written(filled, tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
-    code = main(["progress", "export", "--db", str(filled.path), "--out", str(blocker / "ana.json")])
+    code = main(["progress", "export", "--db", str(filled.path), "--out", str(blocker / "ana.json"),
+                 "--learner", "ana"])
     err = capsys.readouterr().err
     assert code == 2 and "cannot be written" in err and "Fix:" in err and "Traceback" not in err
 

@@ -148,8 +148,10 @@ def export_submission(store: ProgressStore, out: str | Path, learner: str | None
     needs them.
     """
     learner = learner or current_learner()
-    attachments = [figure_attachment(figure, alt)] if figure is not None else None
     events = store.events(learner)
+    if not events:
+        _no_answers_under(store, learner)
+    attachments = [figure_attachment(figure, alt)] if figure is not None else None
     if include_reflections:
         doc = store.export(out, learner, attachments=attachments)
         return Export(Path(out), doc, True)
@@ -159,6 +161,21 @@ def export_submission(store: ProgressStore, out: str | Path, learner: str | None
     doc = store.export(out, learner, keep=lambda e: e.kind == "discernment"
                        or kinds.get((e.module, e.question_id)) is True, attachments=attachments)
     return Export(Path(out), doc, False, private, unknown)
+
+
+def _no_answers_under(store: ProgressStore, learner: str) -> None:
+    """Refuse to write an empty hand-in when this computer holds answers under other names: the
+    learner would be graded 0 (a ``--learner`` or ``COURSEKIT_LEARNER`` other than the name the
+    answers were saved under). Nothing is written or lost."""
+    from coursekit.quiz.store import StoreError
+
+    others = store._read("SELECT learner, COUNT(*) FROM events GROUP BY learner ORDER BY learner", [])
+    if others:
+        names = ", ".join(f"{name} ({n} answer{'s' if n != 1 else ''})" for name, n in others[:5])
+        raise StoreError(f"no answers are saved under the name {learner!r}, so the hand-in would be empty; "
+                         f"this computer has answers by {names}.", store.path,
+                         f"export under the name you answered with (`coursekit progress export --out FILE "
+                         f"--learner {others[0][0]}`), or set COURSEKIT_LEARNER to that name.")
 
 
 def summary_rows(store: ProgressStore, learner: str | None = None) -> dict:
