@@ -74,3 +74,15 @@ def test_the_one_week_plan_fits_its_sessions_and_covers_every_module():
                 stated = {m.id: m.minutes for m in MODULES}[name]
                 assert not total or int(total) == stated, f"module {name} is {stated} minutes, not {total}"
     assert per_module == {m.id: m.minutes for m in MODULES}
+
+
+def test_the_instructor_guide_states_the_same_minutes_in_its_table_and_headings():
+    """The guide's at-a-glance table once gave 60 minutes for module 03, where data/course.yml,
+    `coursekit list` and the guide's own heading gave 130."""
+    from coursekit.paths import root
+
+    guide = (root() / "docs" / "instructor-guide.md").read_text(encoding="utf-8")
+    table = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\| (\d\d) \| [^|]+ \| (\d+) \|", guide, re.M)}
+    headings = {m.group(1): int(m.group(2)) for m in re.finditer(r"^### (\d\d) · .+ \((\d+) min\)$", guide, re.M)}
+    stated = {m.id: m.minutes for m in MODULES}
+    assert table == stated and headings == stated
