@@ -89,6 +89,9 @@ def test_assessed_keys_are_absent_and_formative_keys_ship(course, tmp_path):
 
 
 def test_release_ships_the_rest_and_a_readme(course, tmp_path):
+    (course / "docs").mkdir(exist_ok=True)
+    (course / "docs" / "glossary.md").write_text("# Glossary\n", encoding="utf-8")  # the notebooks link to it
+    (course / "docs" / "instructor-guide.md").write_text("# Instructor guide\n", encoding="utf-8")
     report = release(tmp_path / "student", root=course)
     out = tmp_path / "student"
     assert (out / "notebooks/images/pixel.png").read_bytes() == (course / "notebooks/images/pixel.png").read_bytes()
@@ -98,6 +101,8 @@ def test_release_ships_the_rest_and_a_readme(course, tmp_path):
     readme = (out / "README.md").read_text(encoding="utf-8")
     assert "01_sample.ipynb" in readme and "coursekit progress export" in readme
     assert not (out / "src").exists()
+    assert (out / "docs" / "glossary.md").read_text(encoding="utf-8") == "# Glossary\n"
+    assert not (out / "docs" / "instructor-guide.md").exists()
 
 
 def test_release_is_deterministic(course, tmp_path):

@@ -398,7 +398,7 @@ def release(out: str | Path, modules: list[str] | None = None, root: str | Path 
     _release_data(root_path, out_path, chosen, all_available, report)
     assessed = sorted(Path(k).stem for k in report.keys_withheld)
     (out_path / "README.md").write_text(student_readme(course.title, chosen, assessed), encoding="utf-8")
-    for name in ("LICENSE", "LICENSE-CONTENT"):
+    for name in ("LICENSE", "LICENSE-CONTENT", "docs/glossary.md"):  # the notebooks link to the glossary
         if (root_path / name).is_file():
             _copy(root_path / name, out_path / name)
     (out_path / MARKER).write_text("A student release written by `coursekit release`; "
