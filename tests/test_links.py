@@ -93,3 +93,21 @@ def test_a_repository_on_the_hub_machine(monkeypatch, capsys):
     assert row.endswith("| (local repository) |") and "mybinder" not in row
     assert main(["links", "--hub", HUB, "--repo", "file://srv/courses/x", "--private-repo"]) == 2
     assert "file:///ABSOLUTE/PATH" in capsys.readouterr().err
+
+
+def test_a_student_release_is_told_that_binder_cannot_install_the_kit(tmp_path, monkeypatch, capsys):
+    """A student copy has no src/ and no Binder configuration: its Binder links opened Jupyter without the kit."""
+    from coursekit.instructor.links import binder_note
+    from coursekit.instructor.release import release
+
+    assert binder_note(REPO) is None  # the kit's checkout: environment.yml, postBuild and src/
+    student = tmp_path / "student"
+    release(student, root=FIXTURE)
+    use_course(monkeypatch, student)
+    assert main(["links", "--hub", HUB, "--repo", REPO_URL, "--modules", "01", "--private-repo"]) == 0
+    err = capsys.readouterr().err
+    assert "Binder cannot install the kit" in err and "binder/requirements.txt" in err
+    (student / "binder").mkdir()
+    (student / "binder" / "requirements.txt").write_text("coursekit @ git+https://example.org/kit.git\n",
+                                                         encoding="utf-8")
+    assert binder_note(student) is None

@@ -199,10 +199,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 def cmd_links(args: argparse.Namespace) -> int:
     from coursekit.instructor.common import parse_module_ids
-    from coursekit.instructor.links import links_table
+    from coursekit.instructor.links import binder_note, links_table
 
     table = links_table(args.hub, args.repo, args.branch, parse_module_ids(args.modules),
                         private_repo=args.private_repo)
+    note = binder_note()
+    if note:
+        print(note, file=sys.stderr)
     if args.private_repo:
         print("note: --private-repo: assessed keys were not looked for; make sure students cannot "
               "read the repository.", file=sys.stderr)

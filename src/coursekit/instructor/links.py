@@ -127,3 +127,28 @@ def links_table(hub: str, repo: str, branch: str | None = None, modules: list[st
         title = m.title.replace("|", "\\|")
         lines.append(f"| {m.id} | {title} | [open on the hub]({hub_link}) | {binder} |")
     return "\n".join(lines)
+
+
+_BINDER_FILES = ("environment.yml", "requirements.txt", "postBuild", "binder/environment.yml",
+                 "binder/requirements.txt", "binder/postBuild", ".binder/environment.yml",
+                 ".binder/requirements.txt", ".binder/postBuild")
+
+
+def binder_note(root: str | Path | None = None) -> str | None:
+    """Why Binder links to this course folder's repository would not start the kit, or None.
+
+    Binder builds from the repository's own configuration files. The kit's checkout installs
+    itself (``environment.yml`` and ``postBuild`` with ``src/``); a student release has neither
+    the files nor ``src/``, so its Binder links open a Jupyter without the kit."""
+    root_path = resolve_root(root)
+    if (root_path / "src" / "coursekit").is_dir():
+        return None
+    for name in _BINDER_FILES:
+        path = root_path / name
+        if path.is_file() and "coursekit" in path.read_text(encoding="utf-8", errors="replace"):
+            return None
+    return ("note: Binder cannot install the kit from this folder's repository: it has no src/ and no "
+            "environment.yml, requirements.txt or postBuild (in binder/ or at the top) that installs coursekit. "
+            "Fix: add binder/requirements.txt with the line `coursekit @ git+URL` (the kit's source "
+            "repository), or give students the hub links only.")
+
