@@ -92,14 +92,16 @@ def discrimination(item: dict[str, float], totals: dict[str, float], points: flo
 def guide_anchors(path: str | Path) -> dict[str, str]:
     """Misconception id -> its title, for every ``<a id="..."></a>`` anchor in the instructor guide.
 
-    The title is the text after the anchor on the same line (Markdown emphasis removed).
+    The title is the bold text after the anchor (``**...**``, which may wrap onto the next line);
+    without one, the rest of the anchor's line (Markdown emphasis removed).
     """
     text = Path(path).read_text(encoding="utf-8")
     out = {}
-    for line in text.splitlines():
-        m = _ANCHOR.search(line)
-        if m:
-            out[m.group(1)] = re.sub(r"[*_`]", "", line[m.end():]).strip(" .:-") or m.group(1)
+    for m in _ANCHOR.finditer(text):
+        rest = text[m.end():]
+        bold = re.match(r"\*\*(.+?)\*\*", rest, re.S)
+        title = " ".join(bold.group(1).split()) if bold else rest.split("\n", 1)[0]
+        out[m.group(1)] = re.sub(r"[*_`]", "", title).strip(" .:-") or m.group(1)
     return out
 
 
