@@ -151,4 +151,3 @@ def binder_note(root: str | Path | None = None) -> str | None:
             "environment.yml, requirements.txt or postBuild (in binder/ or at the top) that installs coursekit. "
             "Fix: add binder/requirements.txt with the line `coursekit @ git+URL` (the kit's source "
             "repository), or give students the hub links only.")
-
