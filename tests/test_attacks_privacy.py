@@ -51,6 +51,7 @@ def test_a_default_export_leaves_the_module_00_reflection_out(store, tmp_path, c
     assert BRIEF.strip() in text  # the capstone brief is handed in
     printed = capsys.readouterr().out
     assert "reflections are not included" in printed and "00/reflect-author" in printed
+    assert "your hand-in texts (08/brief, 08/peer-review)" in printed
     assert "include_reflections=True" in printed
     assert out.endswith("mine.json")
 
@@ -119,3 +120,11 @@ def test_an_export_under_a_name_with_no_answers_is_refused_and_names_the_right_o
     # a fresh computer with nothing saved yet still exports (an empty hand-in), as before
     fresh = ProgressStore(tmp_path / "fresh.sqlite")
     assert export_submission(fresh, tmp_path / "nothing.json", learner="ana2").doc["events"] == []
+
+
+def test_the_export_message_names_hand_in_texts_only_when_there_are_some(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSEKIT_LEARNER", "ana")
+    s = ProgressStore(tmp_path / "p.sqlite")
+    _say(s, "00", "run-cell", "b")
+    message = export_submission(s, tmp_path / "x.json").message()
+    assert "graded answers; your reflections are not included" in message and "hand-in" not in message

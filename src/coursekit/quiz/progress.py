@@ -19,6 +19,7 @@ class Export:
     reflections: bool  # reflections included
     private: list[Event] = field(default_factory=list)  # answers to reflections, held back
     unknown: list[Event] = field(default_factory=list)  # questions no bank here describes, held back
+    texts: list[str] = field(default_factory=list)  # hand-in texts included, as "module/question"
 
     def message(self) -> str:
         n = len(self.doc["events"])
@@ -29,7 +30,8 @@ class Export:
             line += ", your reflections included (you asked for them)."
         else:
             qs = sorted({f"{e.module}/{e.question_id}" for e in self.private})
-            line += (": graded answers and hand-in texts (the capstone brief); your reflections are not "
+            handed = f" and your hand-in texts ({', '.join(self.texts)})" if self.texts else ""
+            line += (f": graded answers{handed}; your reflections are not "
                      "included" + (f" ({len(self.private)} answer(s) to {', '.join(qs)} stay on this computer)"
                                    if qs else "") + ".")
         if self.unknown:
@@ -40,8 +42,9 @@ class Export:
         return line
 
 
-def _hand_in_questions(modules: set[str]) -> dict[tuple[str, str], bool]:
-    """(module, question) -> handed in by default, for every bank that can be loaded here."""
+def _hand_in_questions(modules: set[str], texts: set[tuple[str, str]] | None = None) -> dict[tuple[str, str], bool]:
+    """(module, question) -> handed in by default, for every bank that can be loaded here; ``texts``
+    gets the written answers among them that are handed in (``hand_in: true``, the capstone brief)."""
     from coursekit.errors import DataError
     from coursekit.quiz.bank import bank_path, load_bank
 
@@ -53,6 +56,8 @@ def _hand_in_questions(modules: set[str]) -> dict[tuple[str, str], bool]:
             continue
         for q in every_question(bank):  # each variant of a template is answered under its own id
             out[(module, q.id)] = q.graded or q.hand_in
+            if texts is not None and q.hand_in and not q.graded:
+                texts.add((module, q.id))
     return out
 
 
@@ -155,12 +160,14 @@ def export_submission(store: ProgressStore, out: str | Path, learner: str | None
     if include_reflections:
         doc = store.export(out, learner, attachments=attachments)
         return Export(Path(out), doc, True)
-    kinds = _hand_in_questions({e.module for e in events})
+    hand_in_texts: set[tuple[str, str]] = set()
+    kinds = _hand_in_questions({e.module for e in events}, hand_in_texts)
     private = [e for e in events if e.kind != "discernment" and kinds.get((e.module, e.question_id)) is False]
     unknown = [e for e in events if e.kind != "discernment" and (e.module, e.question_id) not in kinds]
     doc = store.export(out, learner, keep=lambda e: e.kind == "discernment"
                        or kinds.get((e.module, e.question_id)) is True, attachments=attachments)
-    return Export(Path(out), doc, False, private, unknown)
+    texts = sorted({f"{e.module}/{e.question_id}" for e in events if (e.module, e.question_id) in hand_in_texts})
+    return Export(Path(out), doc, False, private, unknown, texts)
 
 
 def _no_answers_under(store: ProgressStore, learner: str) -> None:
