@@ -59,6 +59,7 @@ def test_gradebook_is_right_and_every_bad_file_is_reported(tmp_path):
         p = by_file[name]
         assert (p["kind"], p["action"]) == (kind, action), name
         assert words in p["reason"], (name, p["reason"])
+        assert p["what_to_do"], name  # each row says what the instructor does about it
     assert report.files == 10  # readme.txt in the folder is not read
     assert "4 graded, 6 skipped" in report.summary()
 
@@ -236,3 +237,18 @@ def test_grading_without_key_says_which_course_and_a_mode_mismatch_is_flagged(tm
     flags = [p for p in _csv(tmp_path / "out" / "problems.csv") if p["kind"] == "mode-mismatch"]
     assert len(flags) == 1  # one per module, not one per answer
     assert "02: answered as assessed, but the bank in the key folder is formative" in flags[0]["reason"]
+
+
+def test_every_kind_of_problem_the_kit_reports_says_what_to_do():
+    import ast
+
+    from coursekit.instructor.reports import WHAT_TO_DO
+
+    kinds = {"unmatched-learner", "no-submission"}  # the LMS's, named in lms.Unmatched
+    for path in (REPO / "src" / "coursekit" / "instructor").rglob("*.py"):  # grade's problems
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                at = {"Problem": 2, "Rejected": 0}.get(node.func.id)
+                if at is not None and len(node.args) > at and isinstance(node.args[at], ast.Constant):
+                    kinds.add(node.args[at].value)
+    assert len(kinds) >= 15 and kinds <= set(WHAT_TO_DO), sorted(kinds - set(WHAT_TO_DO))

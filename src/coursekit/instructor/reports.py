@@ -22,7 +22,29 @@ QUESTION_COLUMNS = ["module", "question_id", "mode", "type", "points", "answered
                     "most_common_wrong_count", "stale_answers", "discrimination", "discrimination_n", "misconceptions"]
 MISCONCEPTION_COLUMNS = ["misconception", "title", "module", "question_id", "option", "learners", "answered",
                          "share_of_answered", "class_size", "share_of_class", "guide"]
-PROBLEM_COLUMNS = ["file", "learner", "kind", "action", "reason"]
+PROBLEM_COLUMNS = ["file", "learner", "kind", "action", "reason", "what_to_do"]
+#: problems.csv's last column: what an instructor does about each kind of problem
+WHAT_TO_DO = {
+    "malformed": "Ask the learner to export again (coursekit progress export --out NAME.json) and to hand in "
+                 "the file as written, not opened and saved in an editor.",
+    "unreadable": "Ask the learner to export again and hand in the new file.",
+    "too-large": "Ask the learner to export again; a kit export is far smaller. Check the file before opening it.",
+    "schema": "Not an export of this kit, or of a much older one: ask the learner to export again.",
+    "version": "Graded anyway. If answers look wrong, ask the learner to update the kit and export again.",
+    "tampered": "The file was changed after the export: talk to the learner, and grade by hand if needed.",
+    "duplicate": "Nothing to do: the newer file counts. Remove the older one to silence this row.",
+    "future-date": "Check the learner's clock, or whether the file was edited after the export.",
+    "stale-question": "The question changed since the learner answered it: ask for a new answer, or grade "
+                      "this one by hand.",
+    "unknown-question": "The key folder has no such question: check that --key is the course the class used.",
+    "mode-mismatch": "Check that --key is the course the class used (assessed or practice, as the students had "
+                     "it), then grade again.",
+    "not-assigned": "The learner answered another learner's variant: ask for their own, or grade by hand.",
+    "not-a-file": "Remove it from the submissions folder, or replace it with the learner's export.",
+    "outside-folder": "A link out of the submissions folder: copy the real file into the folder instead.",
+    "unmatched-learner": "Add the learner to the roster (or correct their id there), then grade again.",
+    "no-submission": "The roster names a learner with no file: collect their export, or leave the grade blank.",
+}
 
 
 @dataclass
@@ -161,8 +183,8 @@ def write_reports(out: Path, columns: list[str], rows: list[dict[str, str]], sta
     outputs = {name: out / f"{name}.csv" for name in ("gradebook", "questions", "problems", "misconceptions")}
     write_csv(outputs["gradebook"], columns, [[r[c] for c in columns] for r in rows])
     write_csv(outputs["questions"], QUESTION_COLUMNS, question_rows(stats, items))
-    write_csv(outputs["problems"], PROBLEM_COLUMNS, [[p.file, p.learner, p.kind, p.action, p.reason]
-                                                     for p in problems])
+    write_csv(outputs["problems"], PROBLEM_COLUMNS, [[p.file, p.learner, p.kind, p.action, p.reason,
+                                                      WHAT_TO_DO.get(p.kind, "")] for p in problems])
     guide = root / GUIDE if root else None
     titles = guide_anchors(guide) if guide and guide.is_file() else {}
     write_csv(outputs["misconceptions"], MISCONCEPTION_COLUMNS, items.misconception_rows(keys, titles))
