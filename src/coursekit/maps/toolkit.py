@@ -339,7 +339,7 @@ def occupied_in_view(ax: Axes, crs: str = geo.METRIC) -> bool:
 
 def label_kaliningrad(ax: Axes, crs: str = geo.METRIC, fontsize: float = 8.5) -> bool:
     """Name Russia's Kaliningrad exclave (the part of Russia west of Lithuania) when the view shows it."""
-    from shapely.geometry import box
+    from shapely.geometry import Point, box
 
     world = countries("50m", crs)
     rus = world.loc[world["iso3"] == "RUS", "geometry"]
@@ -355,8 +355,15 @@ def label_kaliningrad(ax: Axes, crs: str = geo.METRIC, fontsize: float = 8.5) ->
     point = part.representative_point()
     if not box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)).contains(point):
         return False
-    ax.text(point.x, point.y, "Kaliningrad\n(Russia)", fontsize=fontsize, ha="center", va="center", color=TEXT,
-            path_effects=halo(), zorder=8, gid="kaliningrad")
+    text_at = (point.x - 120_000, point.y + 80_000)  # out over the Baltic Sea, so the halo hides no land
+    view = box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)).buffer(-40_000)
+    if view.contains(Point(text_at)):
+        ax.annotate("Kaliningrad\n(Russia)", (point.x, point.y), xytext=text_at, fontsize=fontsize, ha="center",
+                    va="center", color=TEXT, path_effects=halo(), zorder=8, gid="kaliningrad",
+                    arrowprops={"arrowstyle": "-", "color": OCCUPIED_EDGE, "lw": 0.7, "shrinkA": 3, "shrinkB": 0})
+    else:
+        ax.text(point.x, point.y, "Kaliningrad\n(Russia)", fontsize=fontsize, ha="center", va="center", color=TEXT,
+                path_effects=halo(), zorder=8, gid="kaliningrad")
     return True
 
 
