@@ -45,6 +45,7 @@ from coursekit.instructor.reading import PARALLEL_MIN_FILES, read_all, worker_co
 from coursekit.instructor.reports import (  # noqa: F401
     Background,
     QuestionStats,
+    add_stats,
     chart,
     csv_cell,
     fmt,
@@ -336,54 +337,6 @@ def assess(sub: Submission, keys: Keys) -> Outcome:
     return outcome
 
 
-def _add_stats(outcomes: list[Outcome], keys: Keys, stats: dict[tuple[str, str], QuestionStats]) -> None:
-    """The per-question statistics of the class (questions.csv and its chart).
-
-    Answers are counted per distinct answer (an entry), then added to each question in the order
-    the entries were first met, so that the sums and the order of the wrong answers (which breaks
-    ties in the most common one) are those of adding the answers one by one.
-    """
-    entries = keys.entries
-    counts = [0] * len(entries)
-    first: list[int] = []  # entries in the order they were first met
-    rows = list(dict.fromkeys(qkey for qkey, _score, _correct, _wrong in entries))
-    sums = [0.0] * len(rows)  # per question, in the order of rows
-    row_number = {qkey: n for n, qkey in enumerate(rows)}
-    row_of = [row_number[qkey] for qkey, _score, _correct, _wrong in entries]
-    scores = [score for _qkey, score, _correct, _wrong in entries]
-    first_tries = [0] * len(rows)
-    first_right = [0] * len(rows)
-    for outcome in outcomes:
-        for qkey in outcome.stale:
-            stats[qkey].stale += 1
-        for idx, right in zip(outcome.answers, outcome.first, strict=True):
-            if right >= 0:
-                first_tries[row_of[idx]] += 1
-                first_right[row_of[idx]] += right
-        for idx in outcome.answers:
-            if not counts[idx]:
-                first.append(idx)
-            counts[idx] += 1
-            score = scores[idx]
-            if score is not None:
-                sums[row_of[idx]] += score
-    for idx in first:
-        qkey, score, correct, wrong = entries[idx]
-        st, n = stats[qkey], counts[idx]
-        st.answered += n
-        if score is None:
-            continue
-        if correct:
-            st.correct += n
-        else:
-            st.wrong[wrong] += n
-    for n, qkey in enumerate(rows):
-        if qkey in stats:
-            stats[qkey].score_sum += sums[n]
-            stats[qkey].first_tries += first_tries[n]
-            stats[qkey].first_right += first_right[n]
-
-
 class _Cells(dict):
     """:func:`fmt` of a gradebook number, worked out once per distinct value (a class has few)."""
 
@@ -481,7 +434,7 @@ def _grade(inputs: list[str | Path], key_dir: str | Path, out: str | Path, *, co
                      "total": cell(sum(points[m] or 0.0 for m in counted)),
                      "formative": cell(sum(points[m] or 0.0 for m in formative)),
                      "flagged": str(len(outcome.flags) + int(sub.future))})
-    _add_stats([sub.outcome for sub in kept], keys, stats)
+    add_stats([sub.outcome for sub in kept], keys.entries, stats)
     stat_list = list(stats.values())
     if lms is not None:
         lms_path, left_out = lms_mod.write_lms(lms, out_path, rows, modules, {m: keys.banks[m].title for m in modules},

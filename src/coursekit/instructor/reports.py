@@ -79,6 +79,54 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
         writer.writerows([csv_cell(c) for c in row] for row in rows)
 
 
+def add_stats(outcomes: list[Any], entries: list[tuple], stats: dict[tuple[str, str], QuestionStats]) -> None:
+    """The per-question statistics of the class (questions.csv and its chart), from each file's
+    :class:`~coursekit.instructor.grade.Outcome` and the key folder's distinct answers (``entries``).
+
+    Answers are counted per distinct answer (an entry), then added to each question in the order
+    the entries were first met, so that the sums and the order of the wrong answers (which breaks
+    ties in the most common one) are those of adding the answers one by one.
+    """
+    counts = [0] * len(entries)
+    first: list[int] = []  # entries in the order they were first met
+    rows = list(dict.fromkeys(qkey for qkey, _score, _correct, _wrong in entries))
+    sums = [0.0] * len(rows)  # per question, in the order of rows
+    row_number = {qkey: n for n, qkey in enumerate(rows)}
+    row_of = [row_number[qkey] for qkey, _score, _correct, _wrong in entries]
+    scores = [score for _qkey, score, _correct, _wrong in entries]
+    first_tries = [0] * len(rows)
+    first_right = [0] * len(rows)
+    for outcome in outcomes:
+        for qkey in outcome.stale:
+            stats[qkey].stale += 1
+        for idx, right in zip(outcome.answers, outcome.first, strict=True):
+            if right >= 0:
+                first_tries[row_of[idx]] += 1
+                first_right[row_of[idx]] += right
+        for idx in outcome.answers:
+            if not counts[idx]:
+                first.append(idx)
+            counts[idx] += 1
+            score = scores[idx]
+            if score is not None:
+                sums[row_of[idx]] += score
+    for idx in first:
+        qkey, score, correct, wrong = entries[idx]
+        st, n = stats[qkey], counts[idx]
+        st.answered += n
+        if score is None:
+            continue
+        if correct:
+            st.correct += n
+        else:
+            st.wrong[wrong] += n
+    for n, qkey in enumerate(rows):
+        if qkey in stats:
+            stats[qkey].score_sum += sums[n]
+            stats[qkey].first_tries += first_tries[n]
+            stats[qkey].first_right += first_right[n]
+
+
 def question_rows(stats: list[QuestionStats], items: ItemAnalysis | None = None) -> list[list[str]]:
     rows = []
     for st in stats:

@@ -53,7 +53,6 @@ from coursekit.maps.toolkit import (
     occupied_in_view,
     or_load,
     pointer_label,
-    scale_bar,
     source_line,
     the,
     xy,
@@ -61,8 +60,17 @@ from coursekit.maps.toolkit import (
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from matplotlib.axes import Axes
 
 RUS_BLR = ("RUS", "BLR")
+
+
+def scale_bar(ax: Axes, km: int, at: tuple[float, float], crs: str = geo.METRIC) -> None:
+    """A bar ``km`` long starting at lon/lat ``at`` (true length at that point of the map)."""
+    x, y = xy(*at, crs)
+    ax.plot([x, x + km * 1000], [y, y], color="black", linewidth=3.5, solid_capstyle="butt", zorder=9)
+    ax.text(x + km * 500, y + 2500, f"{km} km (approx.)", ha="center", va="bottom", fontsize=9.5,
+            path_effects=halo(), zorder=9)
 
 
 # --- forward presence ----------------------------------------------------------------------

@@ -352,18 +352,15 @@ def label_kaliningrad(ax: Axes, crs: str = geo.METRIC, fontsize: float = 8.5) ->
         return False
     part = max(parts, key=lambda p: p.area)
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    point = part.representative_point()
-    if not box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)).contains(point):
+    point, view = part.representative_point(), box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    if not view.contains(point):
         return False
     text_at = (point.x - 120_000, point.y + 80_000)  # out over the Baltic Sea, so the halo hides no land
-    view = box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)).buffer(-40_000)
-    if view.contains(Point(text_at)):
-        ax.annotate("Kaliningrad\n(Russia)", (point.x, point.y), xytext=text_at, fontsize=fontsize, ha="center",
-                    va="center", color=TEXT, path_effects=halo(), zorder=8, gid="kaliningrad",
-                    arrowprops={"arrowstyle": "-", "color": OCCUPIED_EDGE, "lw": 0.7, "shrinkA": 3, "shrinkB": 0})
-    else:
-        ax.text(point.x, point.y, "Kaliningrad\n(Russia)", fontsize=fontsize, ha="center", va="center", color=TEXT,
-                path_effects=halo(), zorder=8, gid="kaliningrad")
+    room = view.buffer(-40_000).contains(Point(text_at))
+    ax.annotate("Kaliningrad\n(Russia)", (point.x, point.y), xytext=text_at if room else None, fontsize=fontsize,
+                ha="center", va="center", color=TEXT, path_effects=halo(), zorder=8, gid="kaliningrad",
+                arrowprops={"arrowstyle": "-", "color": OCCUPIED_EDGE, "lw": 0.7, "shrinkA": 3, "shrinkB": 0}
+                if room else None)
     return True
 
 
@@ -417,14 +414,6 @@ def add_points(ax: Axes | KitFigure, points: gpd.GeoDataFrame, *, label: str, te
         legend = ax.get_legend()
         handles = [*(legend.legend_handles if legend is not None else []), handle]
         ax.legend(handles=handles, loc="lower left", fontsize=9, framealpha=0.95)
-
-
-def scale_bar(ax: Axes, km: int, at: tuple[float, float], crs: str = geo.METRIC) -> None:
-    """A bar ``km`` long starting at lon/lat ``at`` (true length at that point of the map)."""
-    x, y = xy(*at, crs)
-    ax.plot([x, x + km * 1000], [y, y], color="black", linewidth=3.5, solid_capstyle="butt", zorder=9)
-    ax.text(x + km * 500, y + 2500, f"{km} km (approx.)", ha="center", va="bottom", fontsize=9.5,
-            path_effects=halo(), zorder=9)
 
 
 # --- labels and legend entries -------------------------------------------------------------
