@@ -84,6 +84,17 @@ def test_base_map_draws_the_occupied_layer_hatched_and_labelled():
     assert "Crimea" in fig.alt
 
 
+def test_base_map_names_the_countries_asked_for_and_says_so_in_its_alt_text():
+    """Module 03's "Capitals around Belarus" drew Belarus neither shaded nor named."""
+    fig = maps.base_map(extent=(19, 49, 39, 60), names=["BLR", "POL"])
+    labels = {t.get_text() for ax in fig.axes for t in ax.texts}
+    assert {"BELARUS", "POLAND"} <= labels
+    assert fig.alt.endswith("named on the map: Belarus, Poland.")
+    assert "BELARUS" not in {t.get_text() for ax in maps.base_map(extent=(19, 49, 39, 60)).axes for t in ax.texts}
+    with pytest.raises(ValueError, match="no country 'BY'.*ISO 3166 alpha-3"):
+        maps.base_map(names=["BY"])
+
+
 def test_base_map_draws_on_a_given_axes_with_its_own_legend():
     fig, ax = plt.subplots()
     out = maps.base_map(ax=ax, extent=(20, 50, 35, 56), title="Test")

@@ -73,12 +73,14 @@ _YEAR_INSIDE_AT = {"ITA": (11.95, 42.45)}
 
 @cached
 def base_map(ax: Axes | None = None, extent: Sequence[float] = EUROPE, scale: str = "50m", *,
-             title: str | None = None, occupied_label_at: tuple[float, float] | None = (34.5, 43.1)) -> KitFigure:
+             title: str | None = None, occupied_label_at: tuple[float, float] | None = (34.5, 43.1),
+             names: Sequence[str] = ()) -> KitFigure:
     """Countries in light grey with their borders, and occupied Crimea hatched and labelled.
 
     ``extent`` is (west, south, east, north) in degrees; ``scale`` is ``"50m"`` (Europe) or
     ``"10m"`` (the Suwałki zoom area only, see ``geo.EXTENTS``). ``occupied_label_at`` places the
-    Crimea label (lon, lat), or None for no label. Without ``ax`` a new figure gets a title, a
+    Crimea label (lon, lat), or None for no label. ``names`` lists countries (ISO 3166 codes, e.g.
+    ``["BLR", "POL"]``) whose names are written on the map. Without ``ax`` a new figure gets a title, a
     legend, a source line and alt text; with ``ax`` the layers are drawn on that axes (with a legend
     inside it). Add points with ``add_points(fig, ...)``, or plot GeoDataFrames in ``geo.METRIC``
     on ``fig.ax``.
@@ -105,6 +107,9 @@ def base_map(ax: Axes | None = None, extent: Sequence[float] = EUROPE, scale: st
         and s <= occupied_label_at[1] <= n else None
     draw_occupied(ax, label_at)
     label_kaliningrad(ax)
+    _name_countries(ax, scale, names)
+    if names:
+        alt = alt[:-1] + f"; named on the map: {', '.join(_country_names(scale, names))}."
     if canvas is not None:
         return finish(canvas, title, source_line(BASEMAP_CREDIT), sources, alt, handles=handles, ncol=1)
     resume_draws(ax.figure)
@@ -113,6 +118,28 @@ def base_map(ax: Axes | None = None, extent: Sequence[float] = EUROPE, scale: st
     ax.legend(handles=handles, loc="lower left", fontsize=9, framealpha=0.95)
     ax.set_title(title, loc="left", fontsize=12)
     return KitFigure(ax.figure, alt, tuple(sources), note=BASEMAP_CREDIT)
+
+
+#: Where a country's name sits (lon, lat) when its label point would cover a capital
+_NAME_AT = {"BLR": (28.3, 52.75)}
+
+
+def _country_names(scale: str, iso3s: Sequence[str]) -> list[str]:
+    world = countries(scale).set_index("iso3")
+    unknown = [c for c in iso3s if c not in world.index]
+    if unknown:
+        raise ValueError(f"names: no country {', '.join(map(repr, unknown))} on the 1:{scale} map; use ISO 3166 "
+                         "alpha-3 codes such as 'BLR' or 'POL' (the map's iso3 column).")
+    return [str(world.loc[c, "name"]) for c in iso3s]
+
+
+def _name_countries(ax: Axes, scale: str, iso3s: Sequence[str]) -> None:
+    """Write the names of ``iso3s`` in capitals on their countries."""
+    world = countries(scale).set_index("iso3")
+    for iso3, name in zip(iso3s, _country_names(scale, iso3s), strict=True):
+        x, y = xy(*_NAME_AT[iso3]) if iso3 in _NAME_AT else largest_part_point(world.loc[iso3, "geometry"])
+        ax.text(x, y, name.upper(), ha="center", va="center", fontsize=10, fontweight="bold", color=TEXT,
+                path_effects=halo(), zorder=7, clip_on=True)
 
 
 # --- NATO enlargement ----------------------------------------------------------------------
