@@ -157,11 +157,13 @@ def frame(ax: Axes, extent: Sequence[float], crs: str = geo.METRIC) -> None:
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
     ax.set_facecolor(SEA)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.xaxis.set_visible(False)  # no ticks (set_xticks([]) would first make the ticks it removes)
+    ax.yaxis.set_visible(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.add_patch(PathPatch(_mask_path(check_extent(extent), crs), facecolor="white", edgecolor="none", zorder=5))
+    # add_artist, not add_patch: the limits are set above, and add_patch would walk every curve of
+    # the mask to widen data limits that nothing reads
+    ax.add_artist(PathPatch(_mask_path(check_extent(extent), crs), facecolor="white", edgecolor="none", zorder=5))
     ax.plot(*outline.exterior.xy, color="#777777", linewidth=0.8, zorder=5.1)
 
 
