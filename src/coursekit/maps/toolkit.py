@@ -293,10 +293,10 @@ def fill_polygons(ax: Axes, geoms: Iterable, **style: Any):
     geopandas' ``.plot()`` costs about 12 ms a call before it draws anything (it defines a new
     collection class and reads every argument each time), and rebuilds every polygon's path; a
     map calls it up to nine times. Here the paths are built once per geometry and kept, so the
-    countries of the session's basemaps are converted once.
+    countries of the session's basemaps are converted once, and go into the collection as they
+    are (geopandas' PatchCollection wraps each in a patch, then takes its path back out).
     """
-    from matplotlib.collections import PatchCollection
-    from matplotlib.patches import PathPatch
+    from matplotlib.collections import Collection, PatchCollection
 
     geoms = getattr(geoms, "geometry", geoms)
     crs = getattr(geoms, "crs", None)
@@ -305,8 +305,8 @@ def fill_polygons(ax: Axes, geoms: Iterable, **style: Any):
         ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
     else:
         ax.set_aspect("equal")
-    patches = [PathPatch(_polygon_path(g)) for g in geoms if g is not None and not g.is_empty]
-    collection = PatchCollection(patches, **style)
+    collection = PatchCollection([], **style)  # a patch collection (its legend handle is a patch), given paths:
+    Collection.set_paths(collection, [_polygon_path(g) for g in geoms if g is not None and not g.is_empty])
     ax.add_collection(collection, autolim=True)
     return collection
 
