@@ -91,8 +91,11 @@ def test_base_map_names_the_countries_asked_for_and_says_so_in_its_alt_text():
     assert {"BELARUS", "POLAND"} <= labels
     assert fig.alt.endswith("named on the map: Belarus, Poland.")
     assert "BELARUS" not in {t.get_text() for ax in maps.base_map(extent=(19, 49, 39, 60)).axes for t in ax.texts}
+    open_before = plt.get_fignums()
     with pytest.raises(ValueError, match="no country 'BY'.*ISO 3166 alpha-3"):
         maps.base_map(names=["BY"])
+    assert plt.get_fignums() == open_before  # checked first: no empty figure left in the kernel
+    assert maps.base_map(extent=(19, 49, 39, 60), names="BLR").alt.endswith("named on the map: Belarus.")
 
 
 def test_base_map_draws_on_a_given_axes_with_its_own_legend():

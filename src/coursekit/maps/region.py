@@ -86,6 +86,7 @@ def base_map(ax: Axes | None = None, extent: Sequence[float] = EUROPE, scale: st
     on ``fig.ax``.
     """
     check_extent_in_scale(extent, scale)
+    named = _country_names(scale, [names] if isinstance(names, str) else names)  # checked before a figure exists
     title = title or f"Countries of Europe (Natural Earth, 1:{scale})"
     canvas = map_canvas(extent, legend_rows=2, subtitle=False) if ax is None else None
     if canvas is not None:
@@ -107,9 +108,9 @@ def base_map(ax: Axes | None = None, extent: Sequence[float] = EUROPE, scale: st
         and s <= occupied_label_at[1] <= n else None
     draw_occupied(ax, label_at)
     label_kaliningrad(ax)
-    named = _name_countries(ax, scale, names)
+    _name_countries(ax, scale, named)
     if named:
-        alt = alt[:-1] + f"; named on the map: {', '.join(named)}."
+        alt = alt[:-1] + f"; named on the map: {', '.join(named.values())}."
     if canvas is not None:
         return finish(canvas, title, source_line(BASEMAP_CREDIT), sources, alt, handles=handles, ncol=1)
     resume_draws(ax.figure)
@@ -124,19 +125,23 @@ def base_map(ax: Axes | None = None, extent: Sequence[float] = EUROPE, scale: st
 _NAME_AT = {"BLR": (28.3, 52.75)}
 
 
-def _name_countries(ax: Axes, scale: str, iso3s: Sequence[str]) -> list[str]:
-    """Write the names of ``iso3s`` in capitals on their countries; returns the names."""
+def _country_names(scale: str, iso3s: Sequence[str]) -> dict[str, str]:
+    """The names of the countries ``iso3s`` on the 1:``scale`` map, by code; an unknown code is an error."""
     world = countries(scale).set_index("iso3")
     unknown = [c for c in iso3s if c not in world.index]
     if unknown:
         raise ValueError(f"names: no country {', '.join(map(repr, unknown))} on the 1:{scale} map; use ISO 3166 "
                          "alpha-3 codes such as 'BLR' or 'POL' (the map's iso3 column).")
-    names = [str(world.loc[c, "name"]) for c in iso3s]
-    for iso3, name in zip(iso3s, names, strict=True):
+    return {c: str(world.loc[c, "name"]) for c in iso3s}
+
+
+def _name_countries(ax: Axes, scale: str, names: dict[str, str]) -> None:
+    """Write each country's name (``names``: ISO code → name) in capitals on it."""
+    world = countries(scale).set_index("iso3")
+    for iso3, name in names.items():
         x, y = xy(*_NAME_AT[iso3]) if iso3 in _NAME_AT else largest_part_point(world.loc[iso3, "geometry"])
         ax.text(x, y, name.upper(), ha="center", va="center", fontsize=10, fontweight="bold", color=TEXT,
                 path_effects=halo(), zorder=7, clip_on=True)
-    return names
 
 
 # --- NATO enlargement ----------------------------------------------------------------------
