@@ -99,6 +99,20 @@ def test_categorise_per_item_feedback():
     assert check(CAT, CAT_K, ["fact"]).error
 
 
+def test_two_way_categorise_marks_no_item_before_the_answer_is_earned():
+    """With two categories, an item marked wrong belongs in the other one: a first wrong try
+    gets the count of items placed right, and which ones only once the answer is earned."""
+    from coursekit.quiz.widgets import feedback_html
+
+    r = check(CAT, CAT_K, dict(CAT_K.correct, y="fact"))
+    first, second = feedback_html(r, attempts=1), feedback_html(r, attempts=2)
+    assert "3 of 4 items placed right" in first
+    assert "ck-parts" not in first and "not fact" not in first and "It says what" not in first
+    assert "not fact" in second and "It says what should be done." in second
+    three = q("categorise", items=CAT.items, categories=(*CAT.categories, Opt("rule", "rule")))
+    assert "not fact" in feedback_html(check(three, CAT_K, dict(CAT_K.correct, y="fact")), attempts=1)
+
+
 def test_text_is_recorded_not_graded():
     r = check(TEXT, None, "I would want to know their role.")
     assert r.score is None and r.status == "Recorded" and r.error is None
@@ -115,3 +129,14 @@ def test_question_digest_changes_when_the_question_changes():
     edited = Question(id="q", type="single_choice", prompt="?!", points=2.0, options=SINGLE.options)
     assert SINGLE.digest() != edited.digest()
     assert SINGLE_K.digest() != Key(correct="a").digest()
+
+
+def test_a_percentage_typed_for_a_plain_number_gets_advice_that_fits_it():
+    """'64%' for a Brier score had been told to type digits only, 'e.g. 65', and 64 then drew
+    feedback about squaring: the advice now says how a share is written."""
+    share = q("numeric")
+    key = Key(correct=0.64, tolerance_abs=0.005, explanation="x")
+    error = check(share, key, "64%").error
+    assert "leave out the % sign" in error and "0.25, not 25%" in error and "65" not in error
+    assert "with a point for decimals" in check(share, key, "about half").error
+    assert check(share, key, "0.64").correct

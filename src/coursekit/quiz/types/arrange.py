@@ -100,13 +100,14 @@ class Categorise(QuestionType):
 
     def score(self, q: Question, key: Key, answer: dict[str, str]) -> Result:
         parts = []
+        two_way = len(q.categories) == 2  # an item marked wrong is then in the other one: no marks until earned
         for item in q.items:
             ok = answer[item.id] in _accepted(key.correct[item.id])
             note = key.feedback.get(item.id, "")
             chosen = f"not {label(q, answer[item.id], 'categories')}"
             msg = ("right" if ok else chosen) + (f": {note}" if note else "")
             # the note says why the item belongs where it does: it waits until the answer is earned
-            parts.append(Part(item.text, ok, msg, before=None if ok else chosen))
+            parts.append(Part(item.text, ok, msg, before="" if two_way else None if ok else chosen))
         good = sum(p.ok for p in parts)
         return Result(round(good / len(parts) * q.points, 6), q.points, f"{good} of {len(parts)} items placed right.",
                       tuple(parts), key.explanation)
