@@ -12,7 +12,7 @@ that says what to do.
 >>> check(q, Key(correct=65, explanation="Measured.", tolerance_abs=5), "63").status
 'Correct'
 >>> check(q, Key(correct=65, tolerance_abs=5), "far").message
-"'far' is not a number: type digits only (in km), e.g. 65."
+"'far' is not a number: type digits only (in km), with a point for decimals (e.g. 65 or 0.65)."
 """
 
 from __future__ import annotations

@@ -78,7 +78,11 @@ class Numeric(QuestionType):
         value = as_number(answer, q.unit)
         if value is None:
             unit = f" (in {q.unit})" if q.unit else ""
-            raise BadAnswer(f"{answer!r} is not a number: type digits only{unit}, e.g. 65.")
+            if "%" in str(answer) and not q.unit:  # a share asked for as a number between 0 and 1, or as %?
+                raise BadAnswer(f"{answer!r} is not a number: leave out the % sign, and give the number in the form "
+                                "the question asks for (a share between 0 and 1 is written as 0.25, not 25%).")
+            raise BadAnswer(f"{answer!r} is not a number: type digits only{unit}, with a point for decimals "
+                            "(e.g. 65 or 0.65).")
         return value
 
     def score(self, q: Question, key: Key, answer: float) -> Result:
