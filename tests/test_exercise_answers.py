@@ -170,15 +170,16 @@ def test_labels_written_as_a_student_writes_them_are_read(capsys):
     from coursekit.exercises import check
 
     assert failed("00/three-claims", {"A": "Fact.", "B": "a prediction", "C": "Value judgment"}) == {}
-    problems = failed("00/three-claims", {"A": "an opinion", "B": "value", "C": "value"})
-    assert "not one of this exercise's labels" in problems["answers:A"]
-    assert "fact, prediction or value judgement or recommendation" in problems["answers:A"]
+    slip = evaluate("00/three-claims", {"A": "an opinion", "B": "value", "C": "value"})[3]
+    assert slip.status == "Not checked" and "A: 'opinion' is not one of this exercise's labels" in slip.error
+    assert "fact, prediction or value judgement or recommendation" in slip.error
+    problems = failed("00/three-claims", {"A": "fact", "B": "value", "C": "value"})
     assert "Look again" in problems["answers:B"], "a label of the exercise, wrongly placed, gets the nudge"
     assert "no entry 'C'" in failed("00/three-claims", {"A": "fact", "B": "prediction"})["answers:C"]
     check("00/three-claims", {"a": "fact", "b": "prediction", "c": "value"}, save=False)
     assert "none of the entries 'A', 'B', 'C'" in capsys.readouterr().out
     assert "a piece of text" in failed("02/documents-verdict", "partly")["answers"]
-    assert "holds, partly or does not hold" in failed("02/documents-verdict", {"value": "maybe"})["answers:value"]
+    assert "holds, partly or does not hold" in evaluate("02/documents-verdict", {"value": "maybe"})[3].error
     assert failed("02/documents-verdict", {"value": "Partially."}) == {}
 
 
@@ -281,3 +282,20 @@ def test_a_source_line_given_as_the_caption_under_the_map_counts(countries, plac
     fig, ax = drawn()
     render(fig, alt="A map.", caption="NATO members by year")  # a caption that names no source
     assert set(failed("03/nato-map", ax)) == {"source_line"}
+
+
+def test_a_label_the_exercise_does_not_offer_is_not_checked_nor_saved(tmp_path, capsys):
+    """A typing slip ('it partly holds') had been saved as a wrong answer, lowering the first-try
+    figures the instructor reads; a quiz's bad input is not recorded, and now neither is this."""
+    from coursekit.exercises import check
+    from coursekit.quiz.store import ProgressStore
+
+    store = ProgressStore(tmp_path / "progress.db")
+    check("02/documents-verdict", {"value": "it partly holds", "because": "x"}, store=store)
+    out = capsys.readouterr().out
+    assert "not checked" in out and "holds, partly or does not hold" in out and "Saved" not in out
+    assert list(store.events(module="02")) == []
+    check("02/documents-verdict", {"value": "holds", "because": "x"}, store=store)
+    assert "Saved with your progress" in capsys.readouterr().out
+    assert len(list(store.events(module="02"))) == 1
+

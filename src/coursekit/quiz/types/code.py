@@ -40,7 +40,7 @@ import json
 import math
 from typing import Any
 
-from coursekit.quiz.model import Key, Part, Question, Result
+from coursekit.quiz.model import Key, Part, Question, Result, invalid
 from coursekit.quiz.types import BadAnswer, KeyProblem, QuestionType, register
 
 KINDS = ("GeoDataFrame", "GeoSeries", "DataFrame", "Series", "Axes", "number", "dict")
@@ -237,8 +237,7 @@ def run_checks(spec: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str
                 elif got in ("", "?"):
                     msg = f"{entry}: no answer yet: replace the \"?\" with your label."
                 elif labels and got not in offered | {canonical_label(x) for x in labels}:
-                    msg = (f"{entry}: {got!r} is not one of this exercise's labels: write just one of "
-                           f"{_either(labels)}.")
+                    msg = f"{entry}: {got!r} {NOT_A_LABEL}: write just one of {_either(labels)}."
                 else:
                     msg = f"{entry}: {got!r} is not the kit's reading." + (f" Look again: {look}" if look else "")
                 out.append((f"answers:{entry}", ok, msg))
@@ -276,6 +275,10 @@ def canonical_label(value: Any) -> str:
         if text.startswith(article):
             return text[len(article):]
     return text
+
+
+NOT_A_LABEL = "is not one of this exercise's labels"
+"""How an answer that offers no label of the exercise is named: it is not checked (nor saved)."""
 
 
 def _accepts(rule: Any) -> tuple[set[str], str]:
@@ -382,6 +385,9 @@ class CodeCheck(QuestionType):
 
     def score(self, q: Question, key: Key | None, answer: dict[str, Any]) -> Result:
         checks = run_checks(key.correct, answer["observed"])
+        slips = [msg for _, ok, msg in checks if not ok and NOT_A_LABEL in msg]
+        if slips:  # a label the exercise does not offer is a typing slip, not a wrong reading: as a quiz's bad input
+            return invalid(q, " ".join(slips))
         parts = tuple(Part(name, ok, msg + (f" {key.feedback[name]}" if not ok and name in key.feedback
                                             and not msg.startswith("not checked") else ""))
                       for name, ok, msg in checks)
