@@ -79,7 +79,7 @@ def test_partial_scores_are_shown_rounded():
     answer["one-people"] = "polarisation"  # 1 of 5 right... and stoltenberg counts trolling
     result = check(q, key, answer)
     html = feedback_html(result, attempts=1)
-    assert "0.4 of 1 points" in html
+    assert "0.4 of 1 point)" in html
     seven = check(load_bank(bank_path("01"), keys=True).question("unsupported"), None, "nothing")
     assert seven.score is None  # no key: recorded
 
@@ -88,7 +88,7 @@ def test_feedback_rounds_to_two_decimals():
     from coursekit.quiz.model import Result
 
     html = feedback_html(Result(5 / 7, 1.0, "5 of 7 items placed right."), attempts=1)
-    assert "0.71 of 1 points" in html and "0.714" not in html
+    assert "0.71 of 1 point)" in html and "0.714" not in html
 
 
 @pytest.mark.parametrize("typed,ok", [("80", True), ("80.1", True), ("80.10", True), ("79", False), ("81", False)])

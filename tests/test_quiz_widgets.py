@@ -38,7 +38,7 @@ def test_wrong_then_right_answer_gives_feedback_and_rows(store):
     assert not w.locked and w.feedback_html == ""
     w.value = "a"
     w.submit()
-    assert "✓ Correct (1 of 1 points)" in w.feedback_html and "Why:" in w.feedback_html
+    assert "✓ Correct (1 of 1 point)" in w.feedback_html and "Why:" in w.feedback_html
     rows = store.events()
     assert [(r.question_id, r.answer, r.score, r.learner) for r in rows] == [
         ("run-cell", "b", 0.0, "tester"), ("run-cell", "a", 1.0, "tester")]

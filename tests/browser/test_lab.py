@@ -57,7 +57,7 @@ def test_start_here_quiz_answers_by_mouse_and_keyboard(lab, page):
     q1.get_by_role("button", name="Try again", exact=True).click()
     q1.get_by_label("Press Shift+Enter").check()
     q1.get_by_role("button", name="Submit", exact=True).click()
-    feedback.get_by_text("Correct (1 of 1 points)").wait_for(timeout=15_000)
+    feedback.get_by_text("Correct (1 of 1 point)").wait_for(timeout=15_000)
     assert "Why:" in feedback.inner_text()
 
     # Keyboard only: Tab into the next question's radio group, Space to choose, Tab past the

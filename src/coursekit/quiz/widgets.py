@@ -49,7 +49,7 @@ def feedback_html(result: Result, *, attempts: int, sources_md: str = "", graded
     icon = {"Correct": "✓", "Partly correct": "◐", "Not correct": "✗", "Recorded": "•"}.get(result.status, "!")
     score = ""
     if result.score is not None and not result.error and graded:  # a review answer is never graded: no points
-        score = f" ({points(result.score)} of {points(result.max)} points)"
+        score = f" ({points(result.score)} of {points(result.max)} point{'' if result.max == 1 else 's'})"
     parts = ""
     written = result.score is None and not result.error  # a text answer: its guidance at once
     earned = bool(result.correct or result.judgement or written or attempts >= EXPLAIN_AFTER)
