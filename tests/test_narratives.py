@@ -110,5 +110,8 @@ def test_with_technique_filters_and_rejects_unknown_names():
     df = load_narratives()
     sub = with_technique(df, "Impersonation")
     assert len(sub) == technique_counts(df)["impersonation"]
+    # "Do you agree with our coding?" needs the coding and its reason beside each case
+    assert all("impersonation" in t.split(", ") for t in sub["techniques"])
+    assert sub["note"].str.len().gt(0).any() and not sub["note"].isna().any()
     with pytest.raises(ValueError, match="six techniques"):
         with_technique(df, "gaslighting")

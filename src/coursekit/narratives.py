@@ -109,12 +109,14 @@ def technique_counts(df: pd.DataFrame) -> pd.Series:
 
 
 def with_technique(df: pd.DataFrame, technique: str) -> pd.DataFrame:
-    """The narratives coded with ``technique`` (date, narrative, channel and actor)."""
+    """The narratives coded with ``technique``: date, narrative, channel, actor, every technique the
+    kit coded (as text) and the note that says why, so that a reader can weigh the coding."""
     name = technique.strip().lower()
     if name not in TECHNIQUES:
         raise ValueError(f"{technique!r} is not one of the six techniques: {', '.join(TECHNIQUES)}.")
     mask = df["techniques"].apply(lambda techs: name in techs)
-    return df.loc[mask, ["date", "narrative", "channel_type", "actor"]].reset_index(drop=True)
+    out = df.loc[mask, ["date", "narrative", "channel_type", "actor", "techniques", "note"]].reset_index(drop=True)
+    return out.assign(techniques=out["techniques"].map(", ".join), note=out["note"].fillna(""))
 
 
 def alt_text(df: pd.DataFrame) -> str:
