@@ -8,6 +8,7 @@ import sqlite3
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from coursekit.instructor.common import is_solution
 from tests.browser.conftest import REPO
@@ -42,6 +43,7 @@ def test_a_code_exercise_answered_wrongly_then_rightly(lab, page):
     wait_for_kernel(page)
     cell = page.locator(".jp-Notebook .jp-Cell").nth(index)  # by position: its text is about to change
     cell.scroll_into_view_if_needed()
+    expect(cell.locator(".cm-content")).to_contain_text("countries = ...", timeout=15_000)  # rendered lazily
     starter = cell.locator(".cm-content").inner_text()
     assert "countries = ..." in starter
 
@@ -97,7 +99,10 @@ def test_no_worked_answer_is_visible_until_opened(lab, page, path):
         assert page.get_by_text(snippet, exact=False).filter(visible=True).count() == 0, \
             f"cell {n + 1}'s worked answer is visible before it is opened: {snippet!r}"
         if not is_solution(cells[n - 1]):  # the line above says how to open it
-            assert "click the three dots" in rendered.nth(n - 1).inner_text()
+            # JupyterLab renders cells lazily: the one above may still be empty until it is in view.
+            above = rendered.nth(n - 1)
+            above.scroll_into_view_if_needed()
+            expect(above).to_contain_text("click the three dots", timeout=15_000)
     # The pointer's instruction works: clicking the dots shows the worked answer.
     n, snippet = solutions[0]
     cell = rendered.nth(n)
