@@ -33,11 +33,28 @@ def test_missed_unsure_and_confident_errors_come_back_after_a_day_most_urgent_fi
         ("01", "sure-wrong", "confident-error"), ("01", "missed", "missed"), ("01", "unsure-right", "unsure")]
 
 
-def test_only_earlier_modules_and_a_new_right_answer_ends_the_review():
+def test_only_earlier_modules_and_a_miss_comes_back_even_when_a_second_try_got_it_right():
     events = [ev("03", "q", 0.0, at=T0)]
     assert due_ids(events, "03", T0 + dt.timedelta(days=5)) == []  # the module itself: not a review
-    events.append(ev("03", "q", 1.0, at=T0 + dt.timedelta(minutes=2)))  # tried again and got it right
-    assert due_ids(events, "04", T0 + dt.timedelta(days=5)) == []
+    retry = T0 + dt.timedelta(minutes=2)
+    events.append(ev("03", "q", 1.0, at=retry, conf=0.9))  # tried again, after the feedback, and got it right
+    assert due_ids(events, "04", retry + dt.timedelta(hours=23)) == []
+    (item,) = spaced.due(events, "04", retry + dt.timedelta(days=1))
+    assert (item.question_id, item.reason, item.since, item.origin) == ("q", "missed", retry, T0)
+    assert "you missed this on 02 Mar" in item.describe()
+
+
+def test_a_new_right_and_sure_answer_ends_an_unsure_review_but_a_new_miss_starts_over():
+    events = [ev("01", "u", 1.0, at=T0, conf=0.5), ev("01", "u", 1.0, at=T0 + dt.timedelta(hours=1), conf=0.9)]
+    assert due_ids(events, "02", T0 + dt.timedelta(days=5)) == []
+    events = [ev("01", "q", 0.0, at=T0)]
+    t = T0
+    for gap in (1, 3, 7):
+        t += dt.timedelta(days=gap)
+        events.append(ev("01", "q", 1.0, at=t, kind="review"))
+    assert due_ids(events, "02", t + dt.timedelta(days=30)) == []  # learnt
+    events.append(ev("01", "q", 0.0, at=t + dt.timedelta(days=30), conf=0.9))  # retook the module: wrong, and sure
+    assert due_ids(events, "02", t + dt.timedelta(days=31)) == [("01", "q", "confident-error")]
 
 
 def test_intervals_1_3_7_days_then_rest_and_a_failed_review_starts_again():

@@ -1,15 +1,18 @@
 """Spaced review: questions from earlier modules come back when they are due.
 
-A question of an earlier (formative) module comes back when the learner's graded answer to it
+A question of an earlier (formative) module comes back when a graded answer of the learner's to it
 
-- was **wrong** (not full marks), first of all when given with high confidence (80% or more), or
+- was **wrong** (not full marks), first of all when given with high confidence (80% or more),
+  even if a later try got it right (a right answer seconds after the feedback is not yet
+  learnt), or
 - was **right but unsure** (given with a confidence of 60% or less).
 
-It is due 1 day after that answer, then 3 days after the last review answered right (and sure),
-then 7 days after the next; a review answered wrong (or unsure) starts the intervals again, and
-after three good reviews it rests. Boosters of module 05's techniques come back 7 and 28 days
-after the learner first answered in module 05. All times come from the store's timestamps; the
-clock is ``now`` (injectable for tests).
+It is due 1 day after the learner's last answer to it, then 3 days after the last review answered
+right (and sure), then 7 days after the next; a review answered wrong (or unsure) starts the
+intervals again, and after three good reviews it rests. A new wrong answer puts it back at the
+start; a new right and sure answer to a question that was only unsure takes it out. Boosters of
+module 05's techniques come back 7 and 28 days after the learner first answered in module 05. All
+times come from the store's timestamps; the clock is ``now`` (injectable for tests).
 
 Review answers are stored with ``kind="review"``: they never replace the graded answer and are
 never graded (see :mod:`coursekit.quiz.store`).
@@ -39,9 +42,10 @@ class Due:
     reason: str  # "confident-error", "missed", "unsure", "booster"
     since: dt.datetime  # the answer or review the interval counts from
     due_at: dt.datetime
+    origin: dt.datetime | None = None  # the answer that brought the question into review
 
     def describe(self) -> str:
-        day = self.since.strftime("%d %b")
+        day = (self.origin or self.since).strftime("%d %b")
         return {
             "confident-error": f"Module {self.module}: on {day} you answered this wrongly although you were sure.",
             "missed": f"Module {self.module}: you missed this on {day}.",
@@ -75,33 +79,36 @@ def due(events: list, module: str, now: dt.datetime, questions: dict[tuple[str, 
     (default: every question the events name).
     """
     now = now if now.tzinfo else now.replace(tzinfo=dt.UTC)
-    answers: dict[tuple[str, str], Any] = {}
-    reviews: dict[tuple[str, str], list] = {}
+    state: dict[tuple[str, str], list] = {}  # key -> [reason, level, since, origin]
     for e in events:
         key = (e.module, e.question_id)
         if e.module >= module or (questions is not None and questions.get(key) != e.question_hash):
             continue
         if e.kind == "answer" and e.score is not None:
-            answers[key] = e  # the latest graded answer
-            reviews[key] = []  # reviews before a new answer no longer count
-        elif e.kind == "review" and key in answers:
-            reviews[key].append(e)
+            st = state.get(key)
+            if not _right(e):  # a miss (again): reviews start over from here
+                sure = e.confidence is not None and e.confidence >= HIGH
+                keep = st is not None and st[0] == "confident-error"
+                state[key] = ["confident-error" if sure or keep else "missed", 0, _ts(e.ts), _ts(e.ts)]
+            elif st is not None and st[0] == "unsure" and not (e.confidence is not None and e.confidence <= LOW):
+                del state[key]  # right, and sure this time
+            elif st is not None:  # right after a miss, e.g. a second try: still comes back, from now
+                st[2] = _ts(e.ts)
+                if e.confidence is not None and e.confidence <= LOW:
+                    st[1] = 0
+            elif e.confidence is not None and e.confidence <= LOW:
+                state[key] = ["unsure", 0, _ts(e.ts), _ts(e.ts)]
+        elif e.kind == "review" and key in state:
+            st = state[key]
+            st[1] = st[1] + 1 if _good(e) else 0
+            st[2] = _ts(e.ts)
     out: list[Due] = []
-    for key, a in answers.items():
-        sure = a.confidence is not None and a.confidence >= HIGH
-        unsure = a.confidence is not None and a.confidence <= LOW
-        if _right(a) and not unsure:
-            continue
-        reason = ("confident-error" if sure else "missed") if not _right(a) else "unsure"
-        level, since = 0, _ts(a.ts)
-        for r in reviews[key]:
-            level = level + 1 if _good(r) else 0
-            since = _ts(r.ts)
+    for key, (reason, level, since, origin) in state.items():
         if level >= len(INTERVALS):
             continue  # learnt: three good reviews in a row
         due_at = since + INTERVALS[level]
         if now >= due_at:
-            out.append(Due(key[0], key[1], reason, since, due_at))
+            out.append(Due(key[0], key[1], reason, since, due_at, origin))
     out += _boosters(events, module, now, questions, {(d.module, d.question_id) for d in out})
     out.sort(key=lambda d: (_ORDER[d.reason], d.due_at, d.module, d.question_id))
     return out
