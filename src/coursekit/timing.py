@@ -30,7 +30,7 @@ WORDS_PER_MINUTE = 200
 WRITING_WORDS_PER_MINUTE = 5
 MINUTES = {"checked": 8.0, "open": 8.0, "try_it": 3.0, "figure": 2.0, "code": 1.0, "question": 1.5,
            "written": 4.0, "reflect": 5.0}
-_TRY_IT = re.compile(r"\*\*Try it[:*]|# Try it")
+_TRY_IT = re.compile(r"\*\*Try it(?: \([^)]*\))?[:*]|# Try it")  # also "**Try it (calibration):**"
 
 
 @dataclass(frozen=True)
