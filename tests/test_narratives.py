@@ -104,6 +104,28 @@ def test_chart_has_alt_text_with_the_numbers():
     assert any("data/narratives.csv" in t.get_text() for t in fig.texts)
 
 
+def test_every_case_marker_of_the_dot_plot_can_be_seen():
+    """Five conspiracy cases of August 2020 once sat on one spot: one marker showed for five."""
+    import matplotlib
+    import numpy as np
+
+    matplotlib.use("Agg")
+    df = load_narratives()
+    fig = plot_narratives(df).figure
+    fig.canvas.draw()
+    dot_ax = fig.axes[1]
+    shown = 0
+    for coll in dot_ax.collections:
+        xy = dot_ax.transData.transform(coll.get_offsets())
+        diameter = np.sqrt(coll.get_sizes()[0]) * fig.dpi / 72
+        gaps = [np.hypot(*(a - b)) for k, a in enumerate(xy) for b in xy[k + 1:]]
+        assert min(gaps, default=diameter) >= 0.95 * diameter, f"{coll.get_label()}: markers cover each other"
+        rows = np.round(dot_ax.transData.inverted().transform(xy)[:, 1])
+        assert len(set(rows)) <= 1, f"{coll.get_label()}: a marker left its row"
+        shown += len(xy)
+    assert shown == sum(len(t) for t in df["techniques"])
+
+
 def test_with_technique_filters_and_rejects_unknown_names():
     from coursekit.narratives import with_technique
 

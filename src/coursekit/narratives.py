@@ -127,7 +127,26 @@ def alt_text(df: pd.DataFrame) -> str:
     return (f"Two-panel chart of {len(df)} documented narratives from {first} to {last}. Left: "
             f"number of narratives using each technique ({parts}); a narrative can use several. "
             "Right: each narrative as a marker on a time line, one row per technique, with a "
-            "distinct marker shape per technique.")
+            "distinct marker shape per technique; cases close in date sit a little above or below "
+            "their row so that each marker shows.")
+
+
+def dodge(days: list[float], gap: float, step: float = 0.22, most: int = 2) -> list[float]:
+    """Offsets from a row (in rows) that keep markers less than ``gap`` days apart from covering
+    each other: the first keeps the row, the next go just below, above, then further out.
+
+    >>> dodge([0, 10, 20, 400], gap=45)
+    [0.0, 0.22, -0.22, 0.0]
+    """
+    slots = [0.0] + [s * k * step for k in range(1, most + 1) for s in (1, -1)]
+    placed: list[tuple[float, float]] = []
+    out = []
+    for day in days:
+        taken = {off for d, off in placed if abs(d - day) < gap}
+        off = next((o for o in slots if o not in taken), slots[len(placed) % len(slots)])
+        placed.append((day, off))
+        out.append(round(off, 6))
+    return out
 
 
 @cached
@@ -160,8 +179,9 @@ def plot_narratives(df: pd.DataFrame):
     bar_ax.set_title("By technique", fontsize=10)
     for i, name in zip(y, names, strict=True):
         colour, marker, _hatch = STYLE[name]
-        when = [w for w, techs in zip(df["when"], df["techniques"], strict=True) if name in techs]
-        dot_ax.scatter(when, [i] * len(when), marker=marker, s=55, color=colour,
+        when = sorted(w for w, techs in zip(df["when"], df["techniques"], strict=True) if name in techs)
+        rows = [i + d for d in dodge([mdates.date2num(w) for w in when], gap=45)]
+        dot_ax.scatter(when, rows, marker=marker, s=55, color=colour,
                        edgecolor="black", linewidth=0.5, label=name, zorder=3)
     dot_ax.set_yticks(list(y), names)
     dot_ax.invert_yaxis()
